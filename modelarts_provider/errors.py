@@ -1,0 +1,123 @@
+"""One small exception hierarchy, so callers can tell "fix your input" from "try again later".
+
+Messages are built only from the operation, the HTTP status and ModelArts' own error fields:
+never from request headers or bodies, so no credential can leak through an exception.
+"""
+
+from __future__ import annotations
+
+NOT_FOUND_CODES = frozenset({"ModelArts.7005", "ModelArts.0102"})
+
+
+class ModelArtsError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class ConfigurationError(ModelArtsError):
+    """Settings are missing or contradictory; the message says which setting to fix."""
+
+
+class ApiError(ModelArtsError):
+    """ModelArts (or IAM) answered with an error status."""
+
+    def __init__(
+        self,
+        operation: str,
+        status: int,
+        error_code: str | None = None,
+        error_msg: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        self.operation = operation
+        self.status = status
+        self.error_code = error_code
+        self.error_msg = error_msg
+        self.request_id = request_id
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        code = f" {self.error_code}" if self.error_code else ""
+        msg = f": {self.error_msg}" if self.error_msg else ""
+        rid = f" (request id {self.request_id})" if self.request_id else ""
+        return f"{self.operation} failed with HTTP {self.status}{code}{msg}{rid}{self.hint()}"
+
+    def hint(self) -> str:
+        return ""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.operation, self.status, self.error_code, self.error_msg, self.request_id))
+
+
+class NotFoundError(ApiError):
+    """The workspace does not exist (HTTP 404, or 400 with ModelArts.7005/0102)."""
+
+
+class AuthenticationError(ApiError):
+    """Credentials were rejected; retrying would only lock the key."""
+
+    def hint(self) -> str:
+        return "; check the access key/secret key, token or user name/password/domain settings"
+
+
+class PermissionDeniedError(ApiError):
+    """The credentials are valid but not allowed to do this."""
+
+    def hint(self) -> str:
+        return "; check the IAM policy of the user and the project id"
+
+
+class ThrottledError(ApiError):
+    """Too many requests (HTTP 429) even after the allowed retries."""
+
+
+class ServerError(ApiError):
+    """ModelArts failed on its side (HTTP 5xx) even after the allowed retries."""
+
+
+class TransportError(ModelArtsError):
+    """No usable answer: connection refused or dropped, or a timeout.
+
+    `maybe_applied` is true when the request may have reached the server, so the caller must
+    check the outcome before repeating a non-idempotent call.
+    """
+
+    def __init__(self, operation: str, reason: str, maybe_applied: bool) -> None:
+        self.operation = operation
+        self.reason = reason
+        self.maybe_applied = maybe_applied
+        super().__init__(f"{operation} failed: {reason}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.operation, self.reason, self.maybe_applied))
+
+
+class ResponseError(ModelArtsError):
+    """The answer could not be understood (not JSON, or missing fields we rely on)."""
+
+
+class WorkspaceStateError(ModelArtsError):
+    """A workspace ended in a failed state, or did not reach the wanted state in time."""
+
+
+def api_error_for(
+    operation: str,
+    status: int,
+    error_code: str | None,
+    error_msg: str | None,
+    request_id: str | None,
+) -> ApiError:
+    """Pick the exception class from the status and ModelArts' error code."""
+    cls: type[ApiError]
+    if status == 404 or (status == 400 and error_code in NOT_FOUND_CODES):
+        cls = NotFoundError
+    elif status == 401:
+        cls = AuthenticationError
+    elif status == 403:
+        cls = PermissionDeniedError
+    elif status == 429:
+        cls = ThrottledError
+    elif status >= 500:
+        cls = ServerError
+    else:
+        cls = ApiError
+    return cls(operation, status, error_code, error_msg, request_id)

@@ -1,0 +1,99 @@
+"""`get_*` functions for programs, in the style of Pulumi providers: plain and Output forms.
+
+They run in the program process, with the same settings as the provider: stack config
+(`huaweicloud:*`, `modelarts:*`) and then the `HW_*` environment variables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi import runtime
+
+from .client import ModelArtsClient
+from .models import Workspace, WorkspaceSummary
+from .settings import SOURCES, resolve
+
+
+@dataclass(frozen=True)
+class GetWorkspaceResult:
+    id: str
+    name: str
+    description: str
+    auth_type: str
+    enterprise_project_id: str
+    enterprise_project_name: str
+    owner: str
+    status: str
+    status_info: str
+    create_time: int | None
+    update_time: int | None
+    grants: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GetWorkspacesResult:
+    workspaces: list[GetWorkspaceResult]
+
+
+def _result(w: WorkspaceSummary) -> GetWorkspaceResult:
+    grants = [g.model_dump(exclude_none=True) for g in w.grants] if isinstance(w, Workspace) else []
+    return GetWorkspaceResult(
+        id=w.id,
+        name=w.name,
+        description=w.description,
+        auth_type=w.auth_type,
+        enterprise_project_id=w.enterprise_project_id,
+        enterprise_project_name=w.enterprise_project_name,
+        owner=w.owner,
+        status=w.status,
+        status_info=w.status_info,
+        create_time=w.create_time,
+        update_time=w.update_time,
+        grants=grants,
+    )
+
+
+_CLIENT: ModelArtsClient | None = None
+
+
+def _client() -> ModelArtsClient:
+    global _CLIENT
+    if _CLIENT is None:
+        config: dict[str, Any] = {}
+        for key, _env in SOURCES.values():
+            if key:
+                value = runtime.get_config(key)
+                if value is not None:
+                    config[key] = value
+        _CLIENT = ModelArtsClient(resolve(config=config))
+    return _CLIENT
+
+
+def get_workspace(id: str) -> GetWorkspaceResult:
+    """One workspace by id, with its grants."""
+    return _result(_client().get_workspace(id))
+
+
+def get_workspace_output(id: pulumi.Input[str]) -> pulumi.Output[GetWorkspaceResult]:
+    return pulumi.Output.from_input(id).apply(get_workspace)
+
+
+def get_workspaces(name: str | None = None) -> GetWorkspacesResult:
+    """Workspaces whose name contains `name` (the API's fuzzy match), every page."""
+    return GetWorkspacesResult([_result(w) for w in _client().iter_workspaces(name=name)])
+
+
+def get_workspaces_output(name: pulumi.Input[str | None] = None) -> pulumi.Output[GetWorkspacesResult]:
+    return pulumi.Output.from_input(name).apply(get_workspaces)
+
+
+def get_maas_workspaces(region_id: str | None = None) -> GetWorkspacesResult:
+    """The MaaS real-time-service workspaces of a region (the configured one by default)."""
+    return GetWorkspacesResult([_result(w) for w in _client().get_maas_workspaces(region_id).workspaces])
+
+
+def get_maas_workspaces_output(region_id: pulumi.Input[str | None] = None) -> pulumi.Output[GetWorkspacesResult]:
+    return pulumi.Output.from_input(region_id).apply(get_maas_workspaces)

@@ -1,0 +1,206 @@
+"""Where the provider's settings come from: explicit value > stack config > `HW_*` environment.
+
+Stack config uses the keys of the Pulumi Huawei Cloud provider (`huaweicloud:*`), so a stack
+that already configures it needs nothing more; extras live under `modelarts:*`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import ConfigurationError
+
+log = logging.getLogger(__name__)
+
+# setting name -> (stack config key, environment variable)
+SOURCES: dict[str, tuple[str | None, str | None]] = {
+    "region": ("huaweicloud:region", "HW_REGION_NAME"),
+    "access_key": ("huaweicloud:accessKey", "HW_ACCESS_KEY"),
+    "secret_key": ("huaweicloud:secretKey", "HW_SECRET_KEY"),
+    "security_token": ("huaweicloud:securityToken", "HW_SECURITY_TOKEN"),
+    "project_id": ("huaweicloud:projectId", "HW_PROJECT_ID"),
+    "domain_name": ("huaweicloud:domainName", "HW_DOMAIN_NAME"),
+    "user_name": ("huaweicloud:userName", "HW_USER_NAME"),
+    "password": ("huaweicloud:password", "HW_USER_PASSWORD"),
+    "token": ("huaweicloud:token", "HW_AUTH_TOKEN"),
+    "auth_url": ("huaweicloud:authUrl", "HW_AUTH_URL"),
+    "insecure": ("huaweicloud:insecure", "HW_INSECURE"),
+    "max_retries": ("huaweicloud:maxRetries", "HW_MAX_RETRIES"),
+    "modelarts_endpoint": ("modelarts:endpoint", "HW_MODELARTS_ENDPOINT"),
+    "connect_timeout": ("modelarts:connectTimeout", None),
+    "read_timeout": ("modelarts:readTimeout", None),
+    "retry_deadline": ("modelarts:retryDeadline", None),
+}
+
+SECRET_FIELDS = frozenset({"secret_key", "security_token", "password", "token"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Fully resolved settings. Secrets are excluded from repr and equality output."""
+
+    region: str | None = None
+    project_id: str | None = None
+    modelarts_endpoint: str | None = None
+    auth_url: str | None = None
+    access_key: str | None = None
+    secret_key: str | None = field(default=None, repr=False)
+    security_token: str | None = field(default=None, repr=False)
+    domain_name: str | None = None
+    user_name: str | None = None
+    password: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+    insecure: bool = False
+    max_retries: int = 5
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    retry_deadline: float = 300.0
+
+    @property
+    def auth_method(self) -> str:
+        """`aksk`, `token` or `password`: AK/SK wins, then a given token, then a password."""
+        if self.access_key and self.secret_key:
+            return "aksk"
+        if self.token:
+            return "token"
+        if self.user_name and self.password and self.domain_name:
+            return "password"
+        if self.access_key or self.secret_key:
+            raise ConfigurationError(
+                "AK/SK authentication needs both huaweicloud:accessKey (HW_ACCESS_KEY) "
+                "and huaweicloud:secretKey (HW_SECRET_KEY)"
+            )
+        raise ConfigurationError(
+            "no credentials: set huaweicloud:accessKey and huaweicloud:secretKey "
+            "(HW_ACCESS_KEY, HW_SECRET_KEY), or huaweicloud:token (HW_AUTH_TOKEN), or "
+            "huaweicloud:userName, huaweicloud:password and huaweicloud:domainName "
+            "(HW_USER_NAME, HW_USER_PASSWORD, HW_DOMAIN_NAME)"
+        )
+
+    @property
+    def modelarts_url(self) -> str:
+        if self.modelarts_endpoint:
+            return self.modelarts_endpoint.rstrip("/")
+        return f"https://modelarts.{self._require_region('the ModelArts endpoint')}.myhuaweicloud.com"
+
+    @property
+    def iam_url(self) -> str:
+        """IAM base URL without `/v3` (HW_AUTH_URL may be given with or without it)."""
+        if self.auth_url:
+            url = self.auth_url.rstrip("/")
+            return url[: -len("/v3")] if url.endswith("/v3") else url
+        return f"https://iam.{self._require_region('the IAM endpoint')}.myhuaweicloud.com"
+
+    def _require_region(self, what: str) -> str:
+        if not self.region:
+            raise ConfigurationError(
+                f"cannot derive {what}: set huaweicloud:region (HW_REGION_NAME) or the endpoint itself"
+            )
+        return self.region
+
+    def credential_fingerprint(self) -> tuple[str, ...]:
+        """What distinguishes one identity from another, for caches (no secret in clear)."""
+        import hashlib
+
+        secret = self.password or self.secret_key or self.token or ""
+        return (
+            self.iam_url,
+            self.domain_name or "",
+            self.user_name or "",
+            self.access_key or "",
+            self.project_id or self.region or "",
+            hashlib.sha256(secret.encode()).hexdigest(),
+        )
+
+
+def _as_bool(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigurationError(f"{name} must be true or false, got {value!r}")
+
+
+def _as_number(name: str, value: Any, kind: type[int] | type[float], minimum: float) -> Any:
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise ConfigurationError(f"{name} must be a number, got {value!r}") from None
+    if number < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum}, got {value!r}")
+    return number
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_endpoint(name: str, url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in {"https", "http"} or not parts.hostname:
+        raise ConfigurationError(f"{name} must be an https:// URL, got {url!r}")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ConfigurationError(
+            f"{name} uses plain http:// to {parts.hostname}; only loopback hosts may use http, use https://"
+        )
+
+
+def resolve(
+    explicit: Mapping[str, Any] | None = None,
+    config: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Resolve every setting by precedence and validate the result."""
+    explicit = explicit or {}
+    config = config or {}
+    environ = os.environ if environ is None else environ
+    unknown = set(explicit) - {f.name for f in fields(Settings)}
+    if unknown:
+        raise ConfigurationError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+
+    values: dict[str, Any] = {}
+    for name in (f.name for f in fields(Settings)):
+        config_key, env_var = SOURCES.get(name, (None, None))
+        candidates = [
+            (name, explicit.get(name)),
+            (config_key, config.get(config_key) if config_key else None),
+            (env_var, environ.get(env_var) if env_var else None),
+        ]
+        for source, value in candidates:
+            if value is not None and value != "":
+                values[name] = (source, value)
+                break
+
+    resolved: dict[str, Any] = {}
+    for name, (source, value) in values.items():
+        if name == "insecure":
+            resolved[name] = _as_bool(str(source), value)
+        elif name == "max_retries":
+            resolved[name] = _as_number(str(source), value, int, 0)
+        elif name in {"connect_timeout", "read_timeout", "retry_deadline"}:
+            resolved[name] = _as_number(str(source), value, float, 0.001)
+        else:
+            resolved[name] = str(value).strip()
+    settings = replace(Settings(), **resolved)
+
+    if settings.modelarts_endpoint:
+        _check_endpoint("the ModelArts endpoint (modelarts:endpoint / HW_MODELARTS_ENDPOINT)", settings.modelarts_url)
+    if settings.auth_url:
+        _check_endpoint("the IAM endpoint (huaweicloud:authUrl / HW_AUTH_URL)", settings.iam_url)
+    if settings.insecure:
+        log.warning("TLS certificate verification is OFF (huaweicloud:insecure / HW_INSECURE); use only for testing")
+    return settings

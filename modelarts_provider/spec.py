@@ -1,0 +1,282 @@
+"""The declared workspace: every rule of the vendor pages, checked before any API call, and the
+one normalisation that check, diff and read share so that only real changes are changes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import unwrap_rpc_secret
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9_\-\u4e00-\u9fa5]+$")
+WORKSPACE_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+EPS_ID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+AUTH_TYPES = ("PUBLIC", "PRIVATE", "INTERNAL")
+USER_TYPES = ("IAM", "FEDERATE", "AGENCY")
+MAX_GRANTS = 500
+DEFAULT_CREATE_TIMEOUT = 600.0
+DEFAULT_DELETE_TIMEOUT = 600.0
+MAX_TIMEOUT = 24 * 3600.0
+
+API_FIELDS = ("name", "description", "auth_type", "grants", "enterprise_project_id")
+CONTROL_FIELDS = ("adopt_id", "adopt_by_name", "create_timeout", "delete_timeout")
+INPUT_FIELDS = API_FIELDS + CONTROL_FIELDS
+OUTPUT_FIELDS = (
+    "workspace_id",
+    "owner",
+    "status",
+    "status_info",
+    "create_time",
+    "update_time",
+    "enterprise_project_name",
+)
+GRANT_FIELDS = ("user_id", "user_name", "user_type")
+
+
+@dataclass(frozen=True)
+class Failure:
+    property: str
+    reason: str
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+def unwrap(value: Any) -> Any:
+    """Plain values from secret-wrapped ones, recursively (inputs may come from secret Outputs)."""
+    value = unwrap_rpc_secret(value)
+    if isinstance(value, Mapping):
+        return {k: unwrap(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [unwrap(v) for v in value]
+    return value
+
+
+def _type_name(value: Any) -> str:
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
+
+
+def _check_name(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"must be a string, got {_type_name(value)}"
+    if not 4 <= len(value) <= 64:
+        return f"must be 4 to 64 characters long, got {len(value)}"
+    if not NAME_PATTERN.match(value):
+        return "may contain only letters, digits, hyphens (-) and underscores (_)"
+    if value == "default":
+        return "'default' is reserved for the system's default workspace"
+    return None
+
+
+def _check_grant(index: int, grant: Any) -> list[Failure]:
+    where = f"grants[{index}]"
+    if is_unknown(grant):
+        return []
+    if not isinstance(grant, Mapping):
+        return [Failure(where, f"must be an object with user_id or user_name, got {_type_name(grant)}")]
+    failures = [
+        Failure(f"{where}.{key}", f"is not a grant field (allowed: {', '.join(GRANT_FIELDS)})")
+        for key in grant
+        if key not in GRANT_FIELDS
+    ]
+    for key in GRANT_FIELDS:
+        value = grant.get(key)
+        if value is not None and not is_unknown(value) and not isinstance(value, str):
+            failures.append(Failure(f"{where}.{key}", f"must be a string, got {_type_name(value)}"))
+    user_id, user_name = grant.get("user_id"), grant.get("user_name")
+    if not (is_unknown(user_id) or is_unknown(user_name)) and not (user_id or user_name):
+        failures.append(Failure(where, "needs user_id or user_name"))
+    user_type = grant.get("user_type")
+    if isinstance(user_type, str) and user_type.upper() not in USER_TYPES:
+        failures.append(Failure(f"{where}.user_type", f"must be one of {', '.join(USER_TYPES)}, got {user_type!r}"))
+    return failures
+
+
+def validate(props: Mapping[str, Any]) -> list[Failure]:
+    """Every rule that can be checked without the API. Unknown values are never a failure."""
+    failures: list[Failure] = []
+    for key, value in props.items():
+        if key.startswith("__") or (key in OUTPUT_FIELDS and value is None):
+            continue
+        if key not in INPUT_FIELDS:
+            failures.append(Failure(key, f"is not a Workspace input (allowed: {', '.join(INPUT_FIELDS)})"))
+
+    def known(key: str) -> Any:
+        value = props.get(key)
+        return None if is_unknown(value) else value
+
+    name = props.get("name")
+    if name is None:
+        failures.append(Failure("name", "is required"))
+    elif not is_unknown(name) and (reason := _check_name(name)):
+        failures.append(Failure("name", reason))
+
+    description = known("description")
+    if description is not None:
+        if not isinstance(description, str):
+            failures.append(Failure("description", f"must be a string, got {_type_name(description)}"))
+        elif len(description) > 256:
+            failures.append(Failure("description", f"must be at most 256 characters, got {len(description)}"))
+
+    auth_type = known("auth_type")
+    if auth_type is not None and (not isinstance(auth_type, str) or auth_type.upper() not in AUTH_TYPES):
+        failures.append(Failure("auth_type", f"must be one of {', '.join(AUTH_TYPES)}, got {auth_type!r}"))
+
+    grants = known("grants")
+    if grants is not None:
+        if not isinstance(grants, Sequence) or isinstance(grants, str):
+            failures.append(Failure("grants", f"must be a list of grants, got {_type_name(grants)}"))
+        else:
+            if len(grants) > MAX_GRANTS:
+                failures.append(Failure("grants", f"must have at most {MAX_GRANTS} entries, got {len(grants)}"))
+            if grants and not is_unknown(props.get("auth_type")) and str(auth_type or "PUBLIC").upper() != "INTERNAL":
+                failures.append(Failure("grants", "take effect only with auth_type INTERNAL; set auth_type='INTERNAL'"))
+            for index, grant in enumerate(grants):
+                failures.extend(_check_grant(index, grant))
+            keys = [grant_key(g) for g in grants if isinstance(g, Mapping) and not _has_unknown(g)]
+            if len(keys) != len(set(keys)):
+                failures.append(Failure("grants", "lists the same user more than once"))
+
+    eps = known("enterprise_project_id")
+    if eps is not None and (not isinstance(eps, str) or not (eps == "0" or EPS_ID_PATTERN.match(eps))):
+        failures.append(
+            Failure("enterprise_project_id", f"must be '0' or an enterprise project id (UUID), got {eps!r}")
+        )
+
+    adopt_id = known("adopt_id")
+    if adopt_id is not None and (not isinstance(adopt_id, str) or not WORKSPACE_ID_PATTERN.match(adopt_id)):
+        failures.append(
+            Failure("adopt_id", f"must be a workspace id of 32 lower-case hex characters, got {adopt_id!r}")
+        )
+    adopt_by_name = known("adopt_by_name")
+    if adopt_by_name is not None and not isinstance(adopt_by_name, bool):
+        failures.append(Failure("adopt_by_name", f"must be true or false, got {_type_name(adopt_by_name)}"))
+    if adopt_id and adopt_by_name:
+        failures.append(Failure("adopt_by_name", "cannot be combined with adopt_id; choose one"))
+
+    for key in ("create_timeout", "delete_timeout"):
+        value = known(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            failures.append(Failure(key, f"must be a number of seconds, got {_type_name(value)}"))
+        elif not 0 < value <= MAX_TIMEOUT:
+            failures.append(Failure(key, f"must be between 0 and {int(MAX_TIMEOUT)} seconds, got {value}"))
+    return failures
+
+
+def _has_unknown(value: Any) -> bool:
+    if is_unknown(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(_has_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_unknown(v) for v in value)
+    return False
+
+
+def grant_key(grant: Mapping[str, Any]) -> tuple[str, str, str]:
+    """How a declared grant is identified: user_id wins over user_name (as in the API)."""
+    user_type = str(grant.get("user_type") or "IAM").upper()
+    if grant.get("user_id"):
+        return ("id", str(grant["user_id"]), user_type)
+    return ("name", str(grant.get("user_name") or ""), user_type)
+
+
+def normalize_grant(grant: Mapping[str, Any]) -> dict[str, Any]:
+    """The declared form: the identifying field(s) given, and user_type spelled out."""
+    if _has_unknown(grant):
+        return dict(grant)
+    out: dict[str, Any] = {}
+    if grant.get("user_id"):
+        out["user_id"] = grant["user_id"]
+    if grant.get("user_name"):
+        out["user_name"] = grant["user_name"]
+    out["user_type"] = str(grant.get("user_type") or "IAM").upper()
+    return out
+
+
+def _sort_key(grant: Any) -> tuple[str, str, str]:
+    return grant_key(grant) if isinstance(grant, Mapping) and not _has_unknown(grant) else ("~", "", "")
+
+
+def normalize(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Declared inputs in one canonical form: defaults filled in, case and order settled."""
+    out: dict[str, Any] = {}
+    for key in INPUT_FIELDS:
+        if key in props and props[key] is not None:
+            out[key] = props[key]
+    out.setdefault("description", "")
+    auth_type = out.get("auth_type", "PUBLIC")
+    out["auth_type"] = auth_type.upper() if isinstance(auth_type, str) else auth_type
+    out.setdefault("enterprise_project_id", "0")
+    grants = out.get("grants", [])
+    if isinstance(grants, list):
+        out["grants"] = sorted_grants([normalize_grant(g) if isinstance(g, Mapping) else g for g in grants])
+    out.setdefault("create_timeout", DEFAULT_CREATE_TIMEOUT)
+    out.setdefault("delete_timeout", DEFAULT_DELETE_TIMEOUT)
+    return out
+
+
+def sorted_grants(grants: list[Any]) -> list[Any]:
+    return sorted(grants, key=_sort_key)
+
+
+def grants_match(declared: Sequence[Mapping[str, Any]], actual: Sequence[Mapping[str, Any]]) -> bool:
+    """Same users with the same types, in any order; fields the server filled in are not drift."""
+    if len(declared) != len(actual):
+        return False
+    remaining = [dict(a) for a in actual]
+    for want in declared:
+        kind, ident, user_type = grant_key(want)
+        field = "user_id" if kind == "id" else "user_name"
+        for i, have in enumerate(remaining):
+            if have.get(field) == ident and str(have.get("user_type") or "IAM").upper() == user_type:
+                del remaining[i]
+                break
+        else:
+            return False
+    return True
+
+
+def changed_fields(news: Mapping[str, Any], olds: Mapping[str, Any]) -> list[str]:
+    """Fields whose declared value differs from the old state (unknown = may change)."""
+    new, old = normalize(news), normalize(olds)
+    changed = []
+    for key in (*API_FIELDS, "create_timeout", "delete_timeout"):
+        want, have = new.get(key), old.get(key)
+        if _has_unknown(want):
+            changed.append(key)
+        elif key == "grants":
+            if not grants_match(want or [], have or []):
+                changed.append(key)
+        elif want != have:
+            changed.append(key)
+    return changed
+
+
+def api_body(props: Mapping[str, Any], include_eps: bool) -> dict[str, Any]:
+    """The request body for POST (with the enterprise project) or PUT (full state, without it)."""
+    spec = normalize(props)
+    body: dict[str, Any] = {
+        "name": spec["name"],
+        "description": spec["description"],
+        "auth_type": spec["auth_type"],
+        "grants": [{k: v for k, v in g.items() if k in GRANT_FIELDS} for g in spec["grants"]]
+        if spec["auth_type"] == "INTERNAL"
+        else [],
+    }
+    if include_eps:
+        body["enterprise_project_id"] = spec["enterprise_project_id"]
+    return body

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Make the `pulumi` CLI and the Python language host available, and print (last line) the
+# directory that holds `pulumi`.
+#
+# Uses a `pulumi` already on PATH when it has a Python language host next to it. Otherwise it
+# builds them from the Go module proxy, because the CLI is not published on PyPI, npm or
+# Debian. The result is cached outside the repository, keyed by version, so later runs take
+# seconds.
+#
+# Why two versions: the CLI comes from github.com/pulumi/pulumi/pkg/v3 at PULUMI_VERSION. The
+# Python language host has lived in its own Go module since v3.80, and that module is not
+# served by the module proxy this project can reach; v3.79.0 is the newest release in which it
+# is part of the sdk/v3 module, so the host is built from there. The language host only
+# starts `python` with the runner script; the runner script, the dynamic-provider plugin script
+# and the Python SDK all come from the current release.
+set -euo pipefail
+
+PULUMI_VERSION="${PULUMI_VERSION:-3.274.1}"
+LANGHOST_VERSION="${PULUMI_LANGHOST_VERSION:-3.79.0}"
+CACHE_ROOT="${PULUMI_BUILD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modelarts-provider/pulumi}"
+OUT="$CACHE_ROOT/v$PULUMI_VERSION-lh$LANGHOST_VERSION/bin"
+
+log() { echo "get-pulumi: $*" >&2; }
+
+if existing="$(command -v pulumi 2>/dev/null)"; then
+  dir="$(dirname "$existing")"
+  if [ -x "$dir/pulumi-language-python" ] || command -v pulumi-language-python >/dev/null 2>&1; then
+    log "using pulumi already on PATH: $existing"
+    echo "$dir"
+    exit 0
+  fi
+fi
+
+if [ -x "$OUT/pulumi" ] && [ -x "$OUT/pulumi-language-python" ] && [ -x "$OUT/pulumi-resource-pulumi-python" ]; then
+  log "using cached build in $OUT"
+  echo "$OUT"
+  exit 0
+fi
+
+command -v go >/dev/null 2>&1 || { log "go is required to build the Pulumi CLI; install Pulumi the usual way instead"; exit 1; }
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$OUT.tmp"
+export GOFLAGS="${GOFLAGS:-} -mod=mod"
+export CGO_ENABLED=0
+
+log "building pulumi v$PULUMI_VERSION (first time only, several minutes)"
+mkdir -p "$work/cli"
+cat >"$work/cli/go.mod" <<MOD
+module modelarts-provider/pulumi-cli-build
+
+go 1.26
+
+require (
+	github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION
+	github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION
+)
+
+replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
+MOD
+cat >"$work/cli/tools.go" <<'GO'
+//go:build tools
+
+package tools
+
+import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+GO
+(
+  cd "$work/cli"
+  go mod tidy >&2
+  go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+    -o "$OUT.tmp/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
+)
+
+log "building pulumi-language-python from sdk v$LANGHOST_VERSION"
+mkdir -p "$work/lang"
+cat >"$work/lang/go.mod" <<MOD
+module modelarts-provider/pulumi-langhost-build
+
+go 1.26
+
+require github.com/pulumi/pulumi/sdk/v3 v$LANGHOST_VERSION
+
+replace golang.org/x/text => golang.org/x/text v0.3.6
+MOD
+cat >"$work/lang/tools.go" <<'GO'
+//go:build tools
+
+package tools
+
+import _ "github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python"
+GO
+(
+  cd "$work/lang"
+  go mod tidy >&2
+  go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$LANGHOST_VERSION" \
+    -o "$OUT.tmp/pulumi-language-python" github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python >&2
+)
+
+# Plain scripts shipped inside the sdk module of the current release.
+sdkdir="$(cd "$work/cli" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"
+install -m 0755 "$sdkdir/python/cmd/pulumi-language-python-exec" "$OUT.tmp/pulumi-language-python-exec"
+install -m 0755 "$sdkdir/python/dist/pulumi-resource-pulumi-python" "$OUT.tmp/pulumi-resource-pulumi-python"
+[ -f "$sdkdir/python/dist/pulumi-analyzer-policy-python" ] && install -m 0755 "$sdkdir/python/dist/pulumi-analyzer-policy-python" "$OUT.tmp/" || true
+
+rm -rf "$OUT"
+mv "$OUT.tmp" "$OUT"
+"$OUT/pulumi" version >&2
+echo "$OUT"

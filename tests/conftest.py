@@ -1,0 +1,47 @@
+"""Shared fixtures: a real emulator on 127.0.0.1 and settings that point the client at it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from modelarts_provider.auth import TOKENS
+from modelarts_provider.emulator import Emulator, EmulatorConfig
+from modelarts_provider.settings import Settings, resolve
+
+
+@pytest.fixture(autouse=True)
+def _fresh_token_cache() -> Iterator[None]:
+    TOKENS.clear()
+    yield
+    TOKENS.clear()
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with Emulator(EmulatorConfig(delete_duration=0.3)) as emu:
+        yield emu
+
+
+def settings_for(emu: Emulator, method: str = "aksk", **overrides: Any) -> Settings:
+    """Settings for one of the three ways in, against the emulator, without touching os.environ."""
+    cfg = emu.config
+    explicit: dict[str, Any] = {
+        "region": cfg.region,
+        "modelarts_endpoint": emu.url,
+        "auth_url": emu.url + "/v3",
+        "max_retries": 4,
+        "connect_timeout": 2.0,
+        "read_timeout": 5.0,
+        "retry_deadline": 30.0,
+    }
+    if method == "aksk":
+        explicit.update(access_key=cfg.access_key, secret_key=cfg.secret_key)
+    elif method == "password":
+        explicit.update(user_name=cfg.user, password=cfg.password, domain_name=cfg.domain)
+    elif method == "token":
+        explicit.update(token=overrides.pop("token"))
+    explicit.update(overrides)
+    return resolve(explicit=explicit, config={}, environ={})

@@ -1,0 +1,229 @@
+"""The client against the emulator over real HTTP on loopback: all three ways in, every
+operation, token reuse and renewal, retries, and every error path."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from modelarts_provider.client import ModelArtsClient
+from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
+from modelarts_provider.errors import (
+    ApiError,
+    AuthenticationError,
+    NotFoundError,
+    PermissionDeniedError,
+    ServerError,
+    ThrottledError,
+    TransportError,
+)
+from tests.conftest import settings_for
+
+
+def issue_token(emu: Emulator) -> str:
+    client = ModelArtsClient(settings_for(emu, "password"))
+    client.list_workspaces()
+    from modelarts_provider.auth import TOKENS
+
+    token = next(iter(TOKENS._tokens.values())).value
+    TOKENS.clear()
+    return token
+
+
+@pytest.mark.parametrize("method", ["aksk", "password", "token"])
+def test_every_operation_with_each_way_in(emulator: Emulator, method: str) -> None:
+    extra = {"token": issue_token(emulator)} if method == "token" else {}
+    client = ModelArtsClient(settings_for(emulator, method, **extra))
+    created = client.create_workspace(
+        {"name": f"ws-{method}", "description": "d", "auth_type": "INTERNAL", "grants": [{"user_name": "alice"}]}
+    )
+    assert created.status == "NORMAL" and len(created.id) == 32
+    got = client.get_workspace(created.id)
+    assert got.auth_type == "INTERNAL"
+    assert got.grants[0].user_name == "alice" and got.grants[0].user_id and got.grants[0].user_type == "IAM"
+    assert [w.name for w in client.find_by_name(f"ws-{method}")] == [f"ws-{method}"]
+    client.update_workspace(created.id, {"name": f"ws-{method}", "description": "new", "auth_type": "PUBLIC"})
+    got = client.get_workspace(created.id)
+    assert (got.description, got.auth_type, got.grants) == ("new", "PUBLIC", [])
+    maas = client.get_maas_workspaces()
+    assert any(w.id == created.id for w in maas.workspaces)
+    client.delete_workspace(created.id)
+    assert client.get_workspace(created.id).status == "DELETING"
+    time.sleep(emulator.config.delete_duration + 0.2)
+    with pytest.raises(NotFoundError) as info:
+        client.get_workspace(created.id)
+    assert info.value.error_code == "ModelArts.7005" and info.value.request_id
+
+
+def test_list_reads_every_page_and_filters(emulator: Emulator) -> None:
+    client = ModelArtsClient(settings_for(emulator))
+    for i in range(7):
+        client.create_workspace({"name": f"team-{i}"})
+    client.create_workspace({"name": "other"})
+    everything = client.list_workspaces(page_size=3)
+    assert len(everything) == 9  # 8 + default
+    assert {w.name for w in client.list_workspaces(name="team", page_size=2)} == {f"team-{i}" for i in range(7)}
+    ordered = [w.name for w in client.list_workspaces(name="team", sort_by="name", order="asc")]
+    assert ordered == sorted(ordered)
+
+
+def test_password_token_fetched_once_for_many_threads(emulator: Emulator) -> None:
+    client = ModelArtsClient(settings_for(emulator, "password"))
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda _: client.list_workspaces(), range(64)))
+    other_client = ModelArtsClient(settings_for(emulator, "password"))
+    other_client.list_workspaces()
+    assert emulator.counts()["IAM"] == 1  # the token also told us the project id
+    assert emulator.counts()["GET"] == 65
+
+
+def test_token_renewed_once_after_401(emulator: Emulator) -> None:
+    client = ModelArtsClient(settings_for(emulator, "password"))
+    client.list_workspaces()
+    emulator.expire_tokens()
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda _: client.list_workspaces(), range(8)))
+    assert emulator.counts()["IAM"] == 2
+
+
+def test_token_renewed_before_expiry() -> None:
+    with Emulator(EmulatorConfig(token_lifetime=1.0)) as emu:
+        client = ModelArtsClient(settings_for(emu, "password"))
+        client.list_workspaces()
+        time.sleep(1.1)
+        client.list_workspaces()
+        counts = emu.counts()
+        assert counts["IAM"] == 2
+        assert emu.route_counts().get("GET /v1/{project_id}/workspaces") == 2  # no 401 round trip
+
+
+def test_wrong_credentials_fail_once_without_retry(emulator: Emulator) -> None:
+    client = ModelArtsClient(
+        settings_for(emulator, "aksk", secret_key="wrong-secret", project_id=emulator.config.project_id)
+    )
+    with pytest.raises(AuthenticationError) as info:
+        client.list_workspaces()
+    assert info.value.status == 401 and info.value.error_code == "APIGW.0301"
+    assert "wrong-secret" not in str(info.value)
+    assert emulator.counts()["total"] == 1
+
+    bad_password = ModelArtsClient(settings_for(emulator, "password", password="not-the-password"))
+    with pytest.raises(AuthenticationError) as info:
+        bad_password.list_workspaces()
+    assert "not-the-password" not in str(info.value) and "not-the-password" not in repr(bad_password)
+    assert emulator.counts()["IAM"] == 1
+
+
+def test_rejected_token_is_not_retried_in_a_loop(emulator: Emulator) -> None:
+    client = ModelArtsClient(
+        settings_for(emulator, "token", token="not-a-token", project_id=emulator.config.project_id)
+    )
+    with pytest.raises(AuthenticationError):
+        client.list_workspaces()
+    assert emulator.counts()["total"] == 1
+
+
+def test_project_id_looked_up_once_for_aksk(emulator: Emulator) -> None:
+    client = ModelArtsClient(settings_for(emulator))
+    client.list_workspaces()
+    client.list_workspaces()
+    assert client.project_id == emulator.config.project_id
+    assert emulator.route_counts().get("GET /v3/projects") == 1
+
+
+def test_other_project_is_forbidden(emulator: Emulator) -> None:
+    client = ModelArtsClient(settings_for(emulator, project_id="f" * 32))
+    with pytest.raises(PermissionDeniedError) as info:
+        client.list_workspaces()
+    assert info.value.error_code == "ModelArts.0210"
+
+
+def test_idempotent_calls_retry_5xx_and_dropped_connections(emulator: Emulator) -> None:
+    client = ModelArtsClient(settings_for(emulator, project_id=emulator.config.project_id))
+    emulator.add_fault(Fault(kind="status", status=503, method="GET", count=2))
+    emulator.add_fault(Fault(kind="drop", method="GET", count=1))
+    assert client.list_workspaces()
+    assert emulator.counts()["GET"] == 4
+
+
+def test_retry_after_is_honoured(emulator: Emulator) -> None:
+    client = ModelArtsClient(settings_for(emulator, project_id=emulator.config.project_id))
+    emulator.add_fault(Fault(kind="status", status=429, error_code="ModelArts.2799", retry_after=0.6, count=1))
+    start = time.monotonic()
+    client.list_workspaces()
+    assert time.monotonic() - start >= 0.6
+    assert emulator.counts()["GET"] == 2
+
+
+def test_retries_are_bounded(emulator: Emulator) -> None:
+    client = ModelArtsClient(settings_for(emulator, project_id=emulator.config.project_id, max_retries=2))
+    emulator.add_fault(Fault(kind="status", status=500, method="GET", count=None))
+    with pytest.raises(ServerError) as info:
+        client.list_workspaces()
+    assert info.value.error_code == "ModelArts.7001" and info.value.request_id
+    assert emulator.counts()["GET"] == 3
+
+
+def test_post_is_never_blindly_repeated(emulator: Emulator) -> None:
+    client = ModelArtsClient(settings_for(emulator, project_id=emulator.config.project_id))
+    emulator.add_fault(Fault(kind="status", status=503, method="POST", count=1))
+    with pytest.raises(ServerError):
+        client.create_workspace({"name": "once"})
+    emulator.add_fault(Fault(kind="lost_response", method="POST", count=1))
+    with pytest.raises(TransportError) as info:
+        client.create_workspace({"name": "lost"})
+    assert info.value.maybe_applied
+    assert emulator.counts()["POST"] == 2
+    assert [w.name for w in client.find_by_name("lost")] == ["lost"]
+
+
+def test_post_is_retried_on_429(emulator: Emulator) -> None:
+    client = ModelArtsClient(settings_for(emulator, project_id=emulator.config.project_id))
+    emulator.add_fault(Fault(kind="status", status=429, error_code="ModelArts.2799", method="POST", retry_after=0.1))
+    assert client.create_workspace({"name": "throttled"}).name == "throttled"
+    assert emulator.counts()["POST"] == 2
+
+
+def test_throttling_that_never_ends_is_an_error(emulator: Emulator) -> None:
+    client = ModelArtsClient(settings_for(emulator, project_id=emulator.config.project_id, max_retries=1))
+    emulator.add_fault(Fault(kind="status", status=429, error_code="ModelArts.2799", retry_after=0.05, count=None))
+    with pytest.raises(ThrottledError):
+        client.list_workspaces()
+
+
+def test_api_errors_carry_modelarts_fields(emulator: Emulator) -> None:
+    client = ModelArtsClient(settings_for(emulator, project_id=emulator.config.project_id))
+    with pytest.raises(ApiError) as info:
+        client.create_workspace({"name": "no"})
+    err = info.value
+    assert (err.status, err.error_code) == (400, "ModelArts.0104") and err.request_id and err.error_msg
+    assert err.error_code in str(err) and err.request_id in str(err)
+    with pytest.raises(ApiError) as info:
+        client.update_workspace("0", {"name": "default", "description": "x"})
+    assert info.value.error_code == "ModelArts.3566"
+
+
+def test_unreachable_endpoint_is_a_transport_error() -> None:
+    with Emulator(EmulatorConfig()) as emu:
+        settings = settings_for(emu, project_id=emu.config.project_id, max_retries=1)
+    client = ModelArtsClient(settings)  # the emulator is stopped: connection refused
+    with pytest.raises(TransportError) as info:
+        client.create_workspace({"name": "nobody-home"})
+    assert not info.value.maybe_applied
+
+
+def test_slow_answer_times_out_then_retries(emulator: Emulator) -> None:
+    client = ModelArtsClient(settings_for(emulator, project_id=emulator.config.project_id, read_timeout=0.3))
+    emulator.add_fault(Fault(kind="latency", seconds=0.6, method="GET", count=1))
+    assert client.list_workspaces()
+    assert emulator.counts()["GET"] == 2
+
+
+def test_keep_alive_connections_are_reused(emulator: Emulator) -> None:
+    client = ModelArtsClient(settings_for(emulator, project_id=emulator.config.project_id))
+    for _ in range(10):
+        client.list_workspaces()
+    pools = list(client._session.get_adapter(emulator.url).poolmanager.pools.values())
+    assert len(pools) == 1 and pools[0].num_connections == 1

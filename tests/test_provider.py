@@ -1,0 +1,354 @@
+"""The dynamic provider's methods against the emulator over HTTP, after the same
+serialize/deserialize/configure round trip the Pulumi engine does."""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import dill
+import pytest
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.output import Unknown
+
+from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
+from modelarts_provider.errors import ModelArtsError, WorkspaceStateError
+from modelarts_provider.provider import WorkspaceProvider
+
+EPS = "a1b2c3d4-0000-4000-8000-1234567890ab"
+
+
+def stack_config(emu: Emulator, method: str = "aksk") -> dict[str, Any]:
+    cfg = emu.config
+    config = {
+        "huaweicloud:region": cfg.region,
+        "huaweicloud:authUrl": emu.url + "/v3",
+        "modelarts:endpoint": emu.url,
+        "modelarts:retryDeadline": "20",
+    }
+    if method == "aksk":
+        config.update({"huaweicloud:accessKey": cfg.access_key, "huaweicloud:secretKey": cfg.secret_key})
+    else:
+        config.update(
+            {
+                "huaweicloud:userName": cfg.user,
+                "huaweicloud:password": cfg.password,
+                "huaweicloud:domainName": cfg.domain,
+            }
+        )
+    return config
+
+
+def engine_provider(config: dict[str, Any]) -> WorkspaceProvider:
+    """What the engine does: pickle in the program, unpickle and configure in the provider process."""
+    serialized = serialize_provider(WorkspaceProvider())
+    provider = dill.loads(base64.b64decode(serialized))
+    provider.configure(ConfigureRequest(Config(config, "test")))
+    return provider
+
+
+@pytest.fixture(autouse=True)
+def _no_hw_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("HW_"):
+            monkeypatch.delenv(key)
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    with Emulator(EmulatorConfig(delete_duration=0.3)) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def provider(emu: Emulator) -> WorkspaceProvider:
+    return engine_provider(stack_config(emu))
+
+
+def checked(provider: WorkspaceProvider, **props: Any) -> dict[str, Any]:
+    result = provider.check({}, {"__provider": "x", **props})
+    assert result.failures == [], [(f.property, f.reason) for f in result.failures]
+    return result.inputs
+
+
+def live(emu: Emulator) -> dict[str, dict[str, Any]]:
+    return {w["name"]: w for w in emu.workspaces() if w["id"] != "0"}
+
+
+# -- check -----------------------------------------------------------------------------------
+
+BAD_INPUTS = [
+    ({}, "name", "is required"),
+    ({"name": "abc"}, "name", "4 to 64"),
+    ({"name": "x" * 65}, "name", "4 to 64"),
+    ({"name": "has space"}, "name", "letters, digits"),
+    ({"name": "dot.name"}, "name", "letters, digits"),
+    ({"name": "default"}, "name", "reserved"),
+    ({"name": 1234}, "name", "must be a string"),
+    ({"name": "good-name", "description": "d" * 257}, "description", "at most 256"),
+    ({"name": "good-name", "description": 5}, "description", "must be a string"),
+    ({"name": "good-name", "auth_type": "SECRET"}, "auth_type", "PUBLIC, PRIVATE, INTERNAL"),
+    ({"name": "good-name", "grants": [{"user_name": "a"}]}, "grants", "only with auth_type INTERNAL"),
+    ({"name": "good-name", "auth_type": "PUBLIC", "grants": [{"user_name": "a"}]}, "grants", "INTERNAL"),
+    ({"name": "good-name", "auth_type": "INTERNAL", "grants": [{}]}, "grants[0]", "user_id or user_name"),
+    (
+        {"name": "good-name", "auth_type": "INTERNAL", "grants": [{"user_name": ""}]},
+        "grants[0]",
+        "user_id or user_name",
+    ),
+    ({"name": "good-name", "auth_type": "INTERNAL", "grants": ["alice"]}, "grants[0]", "must be an object"),
+    (
+        {"name": "good-name", "auth_type": "INTERNAL", "grants": [{"user_name": "a", "user_type": "ROBOT"}]},
+        "grants[0].user_type",
+        "IAM, FEDERATE, AGENCY",
+    ),
+    (
+        {"name": "good-name", "auth_type": "INTERNAL", "grants": [{"user_name": "a", "role": "x"}]},
+        "grants[0].role",
+        "not a grant field",
+    ),
+    (
+        {"name": "good-name", "auth_type": "INTERNAL", "grants": [{"user_name": "a"}, {"user_name": "a"}]},
+        "grants",
+        "same user",
+    ),
+    ({"name": "good-name", "grants": "alice"}, "grants", "must be a list"),
+    ({"name": "good-name", "enterprise_project_id": "eps-1"}, "enterprise_project_id", "UUID"),
+    ({"name": "good-name", "adopt_id": "not-an-id"}, "adopt_id", "32 lower-case hex"),
+    ({"name": "good-name", "adopt_id": "a" * 32, "adopt_by_name": True}, "adopt_by_name", "cannot be combined"),
+    ({"name": "good-name", "adopt_by_name": "yes"}, "adopt_by_name", "true or false"),
+    ({"name": "good-name", "delete_timeout": -1}, "delete_timeout", "between 0"),
+    ({"name": "good-name", "create_timeout": "soon"}, "create_timeout", "number of seconds"),
+    ({"name": "good-name", "colour": "blue"}, "colour", "not a Workspace input"),
+]
+
+
+@pytest.mark.parametrize(("props", "field", "rule"), BAD_INPUTS)
+def test_check_names_the_field_and_the_rule(
+    emu: Emulator, provider: WorkspaceProvider, props: dict[str, Any], field: str, rule: str
+) -> None:
+    result = provider.check({}, {"__provider": "x", **props})
+    assert any(f.property == field and rule in f.reason for f in result.failures), [
+        (f.property, f.reason) for f in result.failures
+    ]
+    assert emu.counts()["total"] == 0  # nothing reached the API
+
+
+def test_check_accepts_unknowns_and_normalises(provider: WorkspaceProvider) -> None:
+    unknown = Unknown()
+    result = provider.check({}, {"__provider": "x", "name": unknown, "grants": [{"user_name": unknown}]})
+    assert result.failures == []
+    inputs = checked(
+        provider,
+        name="ml-team",
+        auth_type="internal",
+        grants=[{"user_name": "bob"}, {"user_id": "c" * 32, "user_type": "agency"}],
+    )
+    assert inputs["auth_type"] == "INTERNAL" and inputs["description"] == "" and inputs["enterprise_project_id"] == "0"
+    assert inputs["grants"] == [
+        {"user_id": "c" * 32, "user_type": "AGENCY"},
+        {"user_name": "bob", "user_type": "IAM"},
+    ]
+
+
+# -- create / diff / read / update / delete --------------------------------------------------
+
+
+def test_lifecycle_and_no_diff_after_create_and_refresh(emu: Emulator, provider: WorkspaceProvider) -> None:
+    inputs = checked(
+        provider, name="ml-team", auth_type="internal", grants=[{"user_name": "bob"}, {"user_name": "alice"}]
+    )
+    created = provider.create(inputs)
+    outs = created.outs or {}
+    assert outs["status"] == "NORMAL" and outs["workspace_id"] == created.id and outs["owner"]
+    assert {g["user_name"] for g in outs["grants"]} == {"alice", "bob"} and all(g["user_id"] for g in outs["grants"])
+
+    assert provider.diff(created.id, outs, inputs).changes is False
+    reordered = checked(
+        provider, name="ml-team", auth_type="INTERNAL", grants=[{"user_name": "alice"}, {"user_name": "bob"}]
+    )
+    assert provider.diff(created.id, outs, reordered).changes is False
+
+    refreshed = provider.read(created.id, outs)
+    assert refreshed.id == created.id
+    assert provider.diff(created.id, refreshed.outs or {}, inputs).changes is False
+
+    changed = checked(provider, name="ml-team", description="now with words", auth_type="PRIVATE")
+    diff = provider.diff(created.id, outs, changed)
+    assert diff.changes is True and diff.replaces == []
+    updated = provider.update(created.id, outs, changed).outs or {}
+    assert (updated["description"], updated["auth_type"], updated["grants"]) == ("now with words", "PRIVATE", [])
+    assert provider.diff(created.id, updated, changed).changes is False
+
+    provider.delete(created.id, updated)
+    assert live(emu) == {}
+
+
+def test_enterprise_project_change_replaces_delete_first(provider: WorkspaceProvider) -> None:
+    inputs = checked(provider, name="eps-team")
+    outs = provider.create(inputs).outs or {}
+    moved = checked(provider, name="eps-team", enterprise_project_id=EPS)
+    diff = provider.diff("id", outs, moved)
+    assert diff.replaces == ["enterprise_project_id"] and diff.delete_before_replace is True
+    renamed = checked(provider, name="eps-team-2", enterprise_project_id=EPS)
+    assert provider.diff("id", outs, renamed).delete_before_replace is False
+
+
+def test_unknown_inputs_are_possible_changes(provider: WorkspaceProvider) -> None:
+    inputs = checked(provider, name="unknowns")
+    outs = provider.create(inputs).outs or {}
+    diff = provider.diff("id", outs, {**inputs, "description": Unknown()})
+    assert diff.changes is True and diff.replaces == []
+    diff = provider.diff("id", outs, {**inputs, "enterprise_project_id": Unknown()})
+    assert diff.replaces == ["enterprise_project_id"]
+
+
+def test_update_counts_one_put_and_one_get(emu: Emulator, provider: WorkspaceProvider) -> None:
+    inputs = checked(provider, name="counted")
+    created = provider.create(inputs)
+    emu.reset_counts()
+    provider.update(created.id, created.outs or {}, checked(provider, name="counted", description="x"))
+    counts = emu.counts()
+    assert (counts["PUT"], counts["GET"], counts["POST"]) == (1, 1, 0)
+
+
+def test_create_uses_one_post(emu: Emulator, provider: WorkspaceProvider) -> None:
+    provider.create(checked(provider, name="warm-up"))
+    emu.reset_counts()
+    provider.create(checked(provider, name="counted-create"))
+    provider.create(checked(provider, name="with-grants", auth_type="INTERNAL", grants=[{"user_name": "a"}]))
+    counts = emu.counts()
+    assert (counts["POST"], counts["GET"], counts["IAM"]) == (2, 1, 0)
+
+
+def test_create_failed_leaves_nothing_behind(emu: Emulator, provider: WorkspaceProvider) -> None:
+    emu.add_fault(Fault(kind="create_failed", method="POST"))
+    with pytest.raises(WorkspaceStateError) as info:
+        provider.create(checked(provider, name="doomed"))
+    assert "CREATE_FAILED" in str(info.value) and "emulated failure" in str(info.value)
+    time.sleep(emu.config.delete_duration + 0.2)
+    assert live(emu) == {}
+
+
+@pytest.mark.parametrize("fault", ["lost_response", "status"])
+def test_ambiguous_post_does_not_duplicate(emu: Emulator, provider: WorkspaceProvider, fault: str) -> None:
+    emu.add_fault(Fault(kind=fault, method="POST", status=502))  # type: ignore[arg-type]
+    created = provider.create(checked(provider, name="exactly-once"))
+    workspaces = live(emu)
+    assert list(workspaces) == ["exactly-once"] and workspaces["exactly-once"]["id"] == created.id
+
+
+def test_drift_is_found_by_read_and_corrected_by_update(emu: Emulator, provider: WorkspaceProvider) -> None:
+    inputs = checked(provider, name="drifty", description="declared")
+    created = provider.create(inputs)
+    emu.put_workspace_raw(created.id, description="changed by hand", auth_type="private")
+    refreshed = provider.read(created.id, created.outs or {})
+    assert (refreshed.outs or {})["description"] == "changed by hand"
+    assert (refreshed.inputs or {})["auth_type"] == "PRIVATE"
+    assert provider.diff(created.id, refreshed.outs or {}, inputs).changes is True
+    provider.update(created.id, refreshed.outs or {}, inputs)
+    assert live(emu)["drifty"]["description"] == "declared" and live(emu)["drifty"]["auth_type"] == "public"
+
+
+def test_out_of_band_deletion_reads_as_gone(emu: Emulator, provider: WorkspaceProvider) -> None:
+    created = provider.create(checked(provider, name="vanishing"))
+    emu.remove_workspace_raw(created.id)
+    assert provider.read(created.id, created.outs or {}).id == ""
+    provider.delete(created.id, created.outs or {})  # already gone counts as success
+
+
+def test_deleting_workspace_reads_as_gone_and_its_name_is_awaited(emu: Emulator, provider: WorkspaceProvider) -> None:
+    first = provider.create(checked(provider, name="reborn"))
+    emu.config.delete_duration = 1.0
+    provider._client().delete_workspace(first.id)
+    assert provider.read(first.id, first.outs or {}).id == ""
+    second = provider.create(checked(provider, name="reborn"))
+    assert second.id != first.id and live(emu)["reborn"]["id"] == second.id
+
+
+def test_delete_waits_until_gone(emu: Emulator, provider: WorkspaceProvider) -> None:
+    emu.config.delete_duration = 1.0
+    created = provider.create(checked(provider, name="waited"))
+    start = time.monotonic()
+    provider.delete(created.id, created.outs or {})
+    elapsed = time.monotonic() - start
+    assert live(emu) == {}
+    assert elapsed >= 1.0
+
+
+def test_delete_failed_is_an_error_naming_the_workspace(emu: Emulator, provider: WorkspaceProvider) -> None:
+    created = provider.create(checked(provider, name="sticky"))
+    emu.add_fault(Fault(kind="delete_failed", method="DELETE"))
+    with pytest.raises(WorkspaceStateError) as info:
+        provider.delete(created.id, created.outs or {})
+    assert "sticky" in str(info.value) and "DELETE_FAILED" in str(info.value)
+    provider.delete(created.id, created.outs or {})  # a later attempt finishes it
+    assert live(emu) == {}
+
+
+def test_delete_that_never_finishes_times_out(emu: Emulator, provider: WorkspaceProvider) -> None:
+    created = provider.create(checked(provider, name="forever", delete_timeout=1))
+    emu.config.delete_duration = 3600
+    with pytest.raises(WorkspaceStateError) as info:
+        provider.delete(created.id, created.outs or {})
+    assert "still DELETING" in str(info.value) and "forever" in str(info.value)
+
+
+def test_default_workspace_is_never_deleted(provider: WorkspaceProvider) -> None:
+    with pytest.raises(ModelArtsError, match="default workspace"):
+        provider.delete("0", {"name": "default"})
+
+
+def test_adoption_by_id_and_by_name(emu: Emulator, provider: WorkspaceProvider) -> None:
+    api = provider._client()
+    by_id = api.create_workspace({"name": "legacy-one", "description": "old"})
+    api.create_workspace({"name": "legacy-two"})
+    emu.reset_counts()
+    adopted = provider.create(checked(provider, name="legacy-one", description="new", adopt_id=by_id.id))
+    assert adopted.id == by_id.id and live(emu)["legacy-one"]["description"] == "new"
+    by_name = provider.create(checked(provider, name="legacy-two", adopt_by_name=True))
+    assert by_name.id == live(emu)["legacy-two"]["id"]
+    assert emu.counts()["POST"] == 0 and len(live(emu)) == 2
+    with pytest.raises(ModelArtsError, match="adopt_id"):
+        provider.create(checked(provider, name="legacy-3", adopt_id="b" * 32))
+
+
+def test_name_in_use_suggests_adoption(provider: WorkspaceProvider) -> None:
+    provider._client().create_workspace({"name": "taken-name"})
+    with pytest.raises(ModelArtsError, match="adopt_by_name"):
+        provider.create(checked(provider, name="taken-name"))
+
+
+def test_get_style_read_without_state(emu: Emulator, provider: WorkspaceProvider) -> None:
+    existing = provider._client().create_workspace({"name": "referenced"})
+    result = provider.read(existing.id, {"__provider": "x"})
+    assert result.id == existing.id and (result.outs or {})["name"] == "referenced"
+
+
+def test_password_auth_uses_one_token_for_everything(emu: Emulator) -> None:
+    provider = engine_provider(stack_config(emu, "password"))
+    for i in range(5):
+        created = provider.create(checked(provider, name=f"tok-{i}"))
+        provider.read(created.id, created.outs or {})
+    assert emu.counts()["IAM"] == 1
+
+
+def test_no_secret_in_serialized_provider_or_any_property(emu: Emulator) -> None:
+    config = stack_config(emu, "password") | {"huaweicloud:secretKey": "unused-secret-key-value"}
+    provider = engine_provider(config)
+    created = provider.create(checked(provider, name="secretless", auth_type="INTERNAL", grants=[{"user_name": "a"}]))
+    read = provider.read(created.id, created.outs or {})
+    blob = base64.b64decode(serialize_provider(provider))  # even after configure()
+    everything = repr([created.outs, read.outs, read.inputs]) + repr(provider) + blob.decode("latin-1")
+    for secret in (emu.config.password, "unused-secret-key-value", emu.config.secret_key):
+        assert secret not in everything
+    from modelarts_provider.auth import TOKENS
+
+    for token in TOKENS._tokens.values():
+        assert token.value not in everything
