@@ -225,5 +225,6 @@ def test_keep_alive_connections_are_reused(emulator: Emulator) -> None:
     client = ModelArtsClient(settings_for(emulator, project_id=emulator.config.project_id))
     for _ in range(10):
         client.list_workspaces()
-    pools = list(client._session.get_adapter(emulator.url).poolmanager.pools.values())
-    assert len(pools) == 1 and pools[0].num_connections == 1
+    pools = list(client._session.get_adapter(emulator.url).poolmanager.pools._container.values())
+    assert len(pools) == 1
+    assert pools[0].num_connections == 1 and pools[0].num_requests == 10

@@ -142,7 +142,9 @@ def test_check_names_the_field_and_the_rule(
 
 def test_check_accepts_unknowns_and_normalises(provider: WorkspaceProvider) -> None:
     unknown = Unknown()
-    result = provider.check({}, {"__provider": "x", "name": unknown, "grants": [{"user_name": unknown}]})
+    result = provider.check(
+        {}, {"__provider": "x", "name": unknown, "auth_type": "INTERNAL", "grants": [{"user_name": unknown}]}
+    )
     assert result.failures == []
     inputs = checked(
         provider,

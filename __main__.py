@@ -1,0 +1,49 @@
+"""Example stack: a public workspace, an internal one with grants from config, the default
+workspace referenced read-only, and optionally an existing workspace adopted.
+
+Settings come from stack config, so the same program runs against the local emulator and the
+real cloud:
+  prefix              name prefix of the workspaces (default "demo")
+  internalUsers       JSON list of IAM user names granted the internal workspace
+  adoptWorkspaceId    id of an existing workspace to bring under Pulumi (optional)
+  adoptWorkspaceName  its name, as it should be declared
+Credentials and endpoints: huaweicloud:* config or HW_* variables (see the README).
+"""
+
+import pulumi
+
+from modelarts_provider import Grant, Workspace, WorkspaceArgs
+
+config = pulumi.Config()
+prefix = config.get("prefix") or "demo"
+internal_users: list[str] = config.get_object("internalUsers") or ["alice", "bob"]
+
+public = Workspace(
+    "public",
+    WorkspaceArgs(name=f"{prefix}-public", description="Shared sandbox for every team member"),
+)
+
+internal = Workspace(
+    "internal",
+    WorkspaceArgs(
+        name=f"{prefix}-internal",
+        description="Only the listed users",
+        auth_type="INTERNAL",
+        grants=[Grant(user_name=user) for user in internal_users],
+    ),
+)
+
+default = Workspace.get("default", "0")
+
+adopt_id = config.get("adoptWorkspaceId")
+if adopt_id:
+    adopted = Workspace(
+        "adopted",
+        WorkspaceArgs(name=config.require("adoptWorkspaceName"), adopt_id=adopt_id),
+    )
+    pulumi.export("adopted_workspace_id", adopted.workspace_id)
+
+pulumi.export("public_workspace_id", public.workspace_id)
+pulumi.export("internal_workspace_id", internal.workspace_id)
+pulumi.export("internal_grants", internal.grants)
+pulumi.export("default_workspace_owner", default.owner)
