@@ -29,7 +29,7 @@ from . import spec
 from .client import ModelArtsClient
 from .errors import ApiError, ModelArtsError, NotFoundError, ServerError, TransportError, WorkspaceStateError
 from .models import Workspace, WorkspaceSummary
-from .settings import SOURCES, resolve
+from .settings import SECRET_FIELDS, SOURCES, resolve
 from .waiting import poll
 
 DEFAULT_WORKSPACE_ID = "0"
@@ -55,6 +55,15 @@ class WorkspaceProvider(ResourceProvider):
         config = {key: req.config.get(key) for key, _env in SOURCES.values() if key}
         self._config = {k: v for k, v in config.items() if v is not None}
         self._client_lock = threading.Lock()
+        in_config = sorted(
+            key for name, (key, _env) in SOURCES.items() if name in SECRET_FIELDS and key in self._config
+        )
+        if in_config:
+            pulumi.log.warn(
+                f"{', '.join(in_config)} set in stack config: Pulumi keeps the config it hands to dynamic "
+                "providers (encrypted) in the state; set the HW_* environment variables instead to keep "
+                "credentials out of the state entirely"
+            )
 
     def _client(self) -> ModelArtsClient:
         client: ModelArtsClient | None = getattr(self, "_api", None)
@@ -224,8 +233,14 @@ class WorkspaceProvider(ResourceProvider):
         if workspace.status == "DELETING":
             return ReadResult("", {})
         controls = {k: props[k] for k in spec.CONTROL_FIELDS if props.get(k) is not None}
-        inputs = {**self._state_inputs(workspace), **controls}
-        return ReadResult(workspace.id, self._outputs(workspace, spec.normalize(inputs)), spec.normalize(inputs))
+        live_grants = [g.model_dump(exclude_none=True) for g in workspace.grants]
+        inputs = {
+            **self._state_inputs(workspace),
+            "grants": spec.declared_view(props.get("declared_grants") or [], live_grants),
+            **controls,
+        }
+        inputs = spec.normalize(inputs)
+        return ReadResult(workspace.id, self._outputs(workspace, inputs), inputs)
 
     @staticmethod
     def _state_inputs(workspace: Workspace) -> dict[str, Any]:
@@ -241,6 +256,7 @@ class WorkspaceProvider(ResourceProvider):
     @staticmethod
     def _outputs(workspace: Workspace, props: Mapping[str, Any]) -> dict[str, Any]:
         outs = {k: props[k] for k in spec.CONTROL_FIELDS if props.get(k) is not None}
+        declared = props.get("grants") or []
         outs.update(
             {
                 "workspace_id": workspace.id,
@@ -255,6 +271,10 @@ class WorkspaceProvider(ResourceProvider):
                 "status_info": workspace.status_info,
                 "create_time": workspace.create_time,
                 "update_time": workspace.update_time,
+                # how the grants were declared, so a refresh can report drift in that same form
+                "declared_grants": spec.declared_view(
+                    declared, [g.model_dump(exclude_none=True) for g in workspace.grants]
+                ),
             }
         )
         return outs

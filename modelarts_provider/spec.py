@@ -239,15 +239,33 @@ def grants_match(declared: Sequence[Mapping[str, Any]], actual: Sequence[Mapping
         return False
     remaining = [dict(a) for a in actual]
     for want in declared:
-        kind, ident, user_type = grant_key(want)
-        field = "user_id" if kind == "id" else "user_name"
         for i, have in enumerate(remaining):
-            if have.get(field) == ident and str(have.get("user_type") or "IAM").upper() == user_type:
+            if _matches(want, have):
                 del remaining[i]
                 break
         else:
             return False
     return True
+
+
+def _matches(want: Mapping[str, Any], have: Mapping[str, Any]) -> bool:
+    kind, ident, user_type = grant_key(want)
+    field = "user_id" if kind == "id" else "user_name"
+    return have.get(field) == ident and str(have.get("user_type") or "IAM").upper() == user_type
+
+
+def declared_view(declared: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Live grants in the form they were declared in; grants added out of band in full."""
+    remaining = [dict(g) for g in live]
+    view: list[Any] = []
+    for want in declared:
+        for i, have in enumerate(remaining):
+            if _matches(want, have):
+                view.append(normalize_grant(want))
+                del remaining[i]
+                break
+    view.extend(normalize_grant(g) for g in remaining)
+    return sorted_grants(view)
 
 
 def changed_fields(news: Mapping[str, Any], olds: Mapping[str, Any]) -> list[str]:

@@ -1,0 +1,18 @@
+"""A local emulator of Huawei Cloud ModelArts workspaces and the bits of IAM the provider uses.
+
+Fault kinds (see `Fault`):
+- latency: sleep `seconds`, then process normally.
+- status: answer `status` with a ModelArts error body (and Retry-After) without processing.
+- drop: close the connection without processing or answering.
+- lost_response: process the request, then close the connection without answering.
+- create_failed: the next matching create yields a CREATE_FAILED workspace.
+- delete_failed: the next matching delete ends in DELETE_FAILED instead of removal.
+"""
+
+from __future__ import annotations
+
+from .config import EmulatorConfig
+from .faults import Fault
+from .service import Emulator
+
+__all__ = ["Emulator", "EmulatorConfig", "Fault"]

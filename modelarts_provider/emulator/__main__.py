@@ -1,0 +1,85 @@
+"""`python -m modelarts_provider.emulator`: run the emulator until SIGTERM or SIGINT.
+
+Prints exactly one stdout line, the URL, once ready, so a parent process can read it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from .config import EmulatorConfig
+from .service import Emulator
+
+
+def parse_args(argv: Sequence[str] | None = None) -> EmulatorConfig:
+    defaults = EmulatorConfig()
+    parser = argparse.ArgumentParser(
+        prog="python -m modelarts_provider.emulator",
+        description="Local emulator of Huawei Cloud ModelArts workspaces and IAM tokens.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--host", default=defaults.host, help="address to bind")
+    parser.add_argument("--port", type=int, default=defaults.port, help="port to bind (0 = a free port)")
+    parser.add_argument("--access-key", default=defaults.access_key, help="accepted AK")
+    parser.add_argument("--secret-key", default=defaults.secret_key, help="SK of the accepted AK")
+    parser.add_argument("--security-token", default=defaults.security_token, help="accepted X-Security-Token")
+    parser.add_argument("--user", default=defaults.user, help="IAM user name")
+    parser.add_argument("--password", default=defaults.password, help="IAM user password")
+    parser.add_argument("--domain", default=defaults.domain, help="IAM domain (account) name")
+    parser.add_argument("--project-id", default=defaults.project_id, help="the one project id")
+    parser.add_argument("--region", default=defaults.region, help="region, also the project name")
+    parser.add_argument("--token-lifetime", type=float, default=defaults.token_lifetime, help="token lifetime (s)")
+    parser.add_argument(
+        "--delete-duration", type=float, default=defaults.delete_duration, help="seconds a workspace stays DELETING"
+    )
+    parser.add_argument("--latency", type=float, default=defaults.latency, help="seconds added to every request")
+    parser.add_argument("--verbose", action="store_true", help="log method, path and status of each request to stderr")
+    args = parser.parse_args(argv)
+    return EmulatorConfig(
+        host=args.host,
+        port=args.port,
+        access_key=args.access_key,
+        secret_key=args.secret_key,
+        security_token=args.security_token,
+        user=args.user,
+        password=args.password,
+        domain=args.domain,
+        project_id=args.project_id,
+        region=args.region,
+        token_lifetime=args.token_lifetime,
+        delete_duration=args.delete_duration,
+        latency=args.latency,
+        verbose=args.verbose,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    config = parse_args(argv)
+    stopping = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        emulator = Emulator(config).start()
+    except OSError as exc:
+        print(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    try:
+        print(emulator.url, flush=True)
+        while not stopping.wait(0.2):
+            pass
+    finally:
+        emulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""`/_emulator/...`: control endpoints for another process (benchmark, demo) driving the emulator.
+
+No authentication, never counted, never faulted: they observe and steer the emulator without
+disturbing what a test measures.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from .errors import ApiError
+from .faults import Fault
+from .messages import Request, Response
+from .state import State
+
+PREFIX = "/_emulator/"
+TUNABLE = ("latency", "delete_duration", "token_lifetime")
+
+
+def _bad(message: str) -> ApiError:
+    return ApiError(400, "Emulator.0400", message)
+
+
+def _object(request: Request) -> dict[str, Any]:
+    body = request.json(_bad)
+    if not isinstance(body, dict):
+        raise _bad("request body must be a JSON object")
+    return body
+
+
+def _set_config(state: State, request: Request) -> Response:
+    changes = _object(request)
+    unknown = set(changes) - set(TUNABLE)
+    if unknown:
+        raise _bad(f"only {', '.join(TUNABLE)} can be changed; got {sorted(unknown)}")
+    for key, value in changes.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            raise _bad(f"{key} must be a non-negative number")
+    with state.lock:
+        for key, value in changes.items():
+            setattr(state.config, key, float(value))
+    return Response(200, {"config": {key: getattr(state.config, key) for key in TUNABLE}})
+
+
+def _add_fault(state: State, request: Request) -> Response:
+    try:
+        fault = Fault.from_dict(_object(request))
+    except ValueError as exc:
+        raise _bad(str(exc)) from None
+    state.faults.add(fault)
+    return Response(200, {"fault": fault.to_dict()})
+
+
+def _counts(state: State) -> dict[str, Any]:
+    return {"counts": state.counters.kinds(), "routes": state.counters.routes()}
+
+
+def _get_counts(state: State, request: Request) -> Response:
+    return Response(200, _counts(state))
+
+
+def _reset_counts(state: State, request: Request) -> Response:
+    state.counters.reset()
+    return Response(200, _counts(state))
+
+
+def _health(state: State, request: Request) -> Response:
+    return Response(200, {"status": "ok"})
+
+
+def _list_faults(state: State, request: Request) -> Response:
+    return Response(200, {"faults": [fault.to_dict() for fault in state.faults.pending()]})
+
+
+def _clear_faults(state: State, request: Request) -> Response:
+    state.faults.clear()
+    return Response(200, {"faults": []})
+
+
+def _expire_tokens(state: State, request: Request) -> Response:
+    return Response(200, {"expired": state.iam.expire_tokens()})
+
+
+def _workspaces(state: State, request: Request) -> Response:
+    return Response(200, {"workspaces": state.store.snapshot()})
+
+
+ACTIONS: dict[tuple[str, str], Callable[[State, Request], Response]] = {
+    ("GET", "health"): _health,
+    ("GET", "counts"): _get_counts,
+    ("POST", "counts/reset"): _reset_counts,
+    ("GET", "faults"): _list_faults,
+    ("POST", "faults"): _add_fault,
+    ("DELETE", "faults"): _clear_faults,
+    ("POST", "config"): _set_config,
+    ("POST", "tokens/expire"): _expire_tokens,
+    ("GET", "workspaces"): _workspaces,
+}
+
+
+def handle(state: State, request: Request) -> Response:
+    """Answer one admin request; raises ApiError for bad input or unknown routes."""
+    name = request.raw_path[len(PREFIX) :].rstrip("/")
+    action = ACTIONS.get((request.method, name))
+    if action is not None:
+        return action(state, request)
+    if any(path == name for _, path in ACTIONS):
+        raise ApiError(405, "Emulator.0405", f"method {request.method} not allowed on {PREFIX}{name}")
+    raise ApiError(404, "Emulator.0404", f"unknown admin endpoint {PREFIX}{name[:64]}")

@@ -1,0 +1,38 @@
+"""Options of the emulator: credentials it accepts, timings and limits.
+
+One mutable dataclass shared by every component, so tests can change timings (latency,
+delete_duration, token_lifetime) on a running emulator and the next request sees them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class EmulatorConfig:
+    """Everything has a default so `EmulatorConfig()` gives a working emulator."""
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    access_key: str = "EMULATORAK000000000"
+    secret_key: str = "emulator-secret-key"
+    # Temporary credentials: AK/SK requests carrying X-Security-Token must carry this value.
+    security_token: str = "emulator-security-token"
+    user: str = "emulator-user"
+    password: str = "emulator-password"
+    domain: str = "emulator-domain"
+    project_id: str = "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e"
+    region: str = "cn-north-4"
+    token_lifetime: float = 86400.0
+    # How long a deleted workspace shows DELETING before it is gone (or DELETE_FAILED).
+    delete_duration: float = 1.0
+    # Added to every non-admin request before it is processed.
+    latency: float = 0.0
+    max_workspaces: int = 1000
+    # Largest accepted |now - X-Sdk-Date|, in seconds.
+    sdk_date_skew: float = 900.0
+    lockout_after: int = 5
+    lockout_seconds: float = 300.0
+    # One stderr line per request (method, path, status); never headers or bodies.
+    verbose: bool = False

@@ -1,0 +1,149 @@
+"""Routing of the vendor API (IAM under /v3, ModelArts under /v1) to the state components."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from .authn import Principal, check_project
+from .errors import ApiError, bad_param
+from .faults import FaultSet
+from .iam import iam_bad_request
+from .messages import Request, Response
+from .state import State
+
+Handler = Callable[[State, Request, dict[str, str]], Response]
+
+
+@dataclass(frozen=True)
+class Route:
+    """A path template (also the key of route counts) and its handlers by method."""
+
+    template: str
+    pattern: re.Pattern[str]
+    handlers: Mapping[str, Handler]
+
+
+@dataclass(frozen=True)
+class Match:
+    """Result of routing: the count key, and the handler or the error to answer with."""
+
+    count_key: str
+    handler: Handler | None
+    params: dict[str, str]
+    error: ApiError | None
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
+    return re.compile(regex)
+
+
+def count_kind(method: str, raw_path: str) -> str | None:
+    """The counts() bucket: IAM for /v3, the method for ModelArts /v1, None otherwise."""
+    if raw_path == "/v3" or raw_path.startswith("/v3/"):
+        return "IAM"
+    if raw_path.startswith("/v1/"):
+        return method
+    return None
+
+
+def match(method: str, raw_path: str) -> Match:
+    for route in ROUTES:
+        found = route.pattern.fullmatch(raw_path)
+        if found is None:
+            continue
+        key = f"{method} {route.template}"
+        params = {name: unquote(value) for name, value in found.groupdict().items()}
+        handler = route.handlers.get(method)
+        if handler is None:
+            allowed = ", ".join(sorted(route.handlers))
+            error = ApiError(405, "APIGW.0102", f"method {method} not allowed here; allowed: {allowed}")
+            return Match(key, None, params, error)
+        return Match(key, handler, params, None)
+    missing = ApiError(404, "APIGW.0101", "the API does not exist or has not been published")
+    return Match(f"{method} (unmatched)", None, {}, missing)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _principal(state: State, request: Request) -> Principal:
+    return state.authn.authenticate(request.method, request.raw_path, request.query, request.headers, request.body)
+
+
+def _modelarts_principal(state: State, request: Request, params: dict[str, str]) -> Principal:
+    """Authenticate, then require the path project to be the caller's (401, then 403)."""
+    principal = _principal(state, request)
+    check_project(principal, params["project_id"], state.config)
+    return principal
+
+
+def _outcome_fault(faults: FaultSet, kind: str, request: Request) -> Callable[[], bool]:
+    """A callback the store calls only once the operation is otherwise accepted."""
+    return lambda: faults.take(frozenset({kind}), request.method, request.raw_path) is not None
+
+
+# -- IAM ----------------------------------------------------------------------------------------
+
+
+def post_token(state: State, request: Request, params: dict[str, str]) -> Response:
+    value, body = state.iam.issue_token(request.json(iam_bad_request))
+    return Response(201, body, {"X-Subject-Token": value})
+
+
+def get_projects(state: State, request: Request, params: dict[str, str]) -> Response:
+    _principal(state, request)
+    return Response(200, state.iam.projects(request.query_params().get("name")))
+
+
+# -- ModelArts ----------------------------------------------------------------------------------
+
+
+def create_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
+    principal = _modelarts_principal(state, request, params)
+    fail = _outcome_fault(state.faults, "create_failed", request)
+    return Response(200, state.store.create(request.json(), principal.user_name, fail))
+
+
+def list_workspaces(state: State, request: Request, params: dict[str, str]) -> Response:
+    _modelarts_principal(state, request, params)
+    return Response(200, state.store.query(request.query_params()))
+
+
+def get_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
+    _modelarts_principal(state, request, params)
+    return Response(200, state.store.get(params["id"]))
+
+
+def modify_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
+    _modelarts_principal(state, request, params)
+    return Response(200, state.store.modify(params["id"], request.json()))
+
+
+def delete_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
+    _modelarts_principal(state, request, params)
+    fail = _outcome_fault(state.faults, "delete_failed", request)
+    return Response(200, state.store.delete(params["id"], fail))
+
+
+def maas_workspaces(state: State, request: Request, params: dict[str, str]) -> Response:
+    _modelarts_principal(state, request, params)
+    if params["region_id"] != state.config.region:
+        raise bad_param(f"region_id {params['region_id'][:64]!r} is not this endpoint's region")
+    return Response(200, state.store.maas())
+
+
+_TABLE: tuple[tuple[str, Mapping[str, Handler]], ...] = (
+    ("/v3/auth/tokens", {"POST": post_token}),
+    ("/v3/projects", {"GET": get_projects}),
+    ("/v1/{project_id}/workspaces", {"GET": list_workspaces, "POST": create_workspace}),
+    (
+        "/v1/{project_id}/workspaces/{id}",
+        {"GET": get_workspace, "PUT": modify_workspace, "DELETE": delete_workspace},
+    ),
+    ("/v1/{project_id}/maas/services/workspace/{region_id}", {"GET": maas_workspaces}),
+)
+ROUTES: tuple[Route, ...] = tuple(Route(template, _compile(template), handlers) for template, handlers in _TABLE)

@@ -1,0 +1,394 @@
+"""Workspace state, the vendor's validation rules and the status lifecycle.
+
+Deletion is evaluated lazily against a monotonic clock on every access: a deleted workspace
+shows DELETING until `delete_duration` has passed, then disappears (or becomes DELETE_FAILED).
+No timer threads, so behaviour is deterministic and changing `delete_duration` at runtime
+takes effect immediately.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import EmulatorConfig
+from .errors import ApiError, bad_param
+from .iam import UserDirectory
+
+DEFAULT_ID = "0"
+DEFAULT_NAME = "default"
+# 2020-01-01T00:00:00Z: the reserved workspace predates everything the tests create.
+DEFAULT_TIME_MS = 1577836800000
+
+NAME_RE = re.compile(r"[A-Za-z0-9_\-\u4e00-\u9fa5]{4,64}")
+EPS_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+AUTH_TYPES = ("PUBLIC", "PRIVATE", "INTERNAL")
+USER_TYPES = ("IAM", "FEDERATE", "AGENCY")
+MAX_DESCRIPTION = 256
+MAX_GRANTS = 500
+SORT_KEYS = ("name", "update_time", "status")
+LIST_LIMIT_MAX = 1000
+
+NORMAL, CREATE_FAILED, DELETING, DELETE_FAILED = "NORMAL", "CREATE_FAILED", "DELETING", "DELETE_FAILED"
+PUBLIC_FIELDS = (
+    "id",
+    "name",
+    "description",
+    "owner",
+    "create_time",
+    "update_time",
+    "enterprise_project_id",
+    "enterprise_project_name",
+    "auth_type",
+    "status",
+    "status_info",
+)
+RAW_FIELDS = frozenset((*PUBLIC_FIELDS, "grants")) - {"id"}
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def not_found(workspace_id: str) -> ApiError:
+    return ApiError(400, "ModelArts.7005", f"workspace not existed: {workspace_id[:64]}")
+
+
+@dataclass
+class Workspace:
+    """One workspace as the service keeps it; `grants` holds complete grant objects."""
+
+    id: str
+    name: str
+    description: str
+    owner: str
+    create_time: int
+    update_time: int
+    enterprise_project_id: str
+    enterprise_project_name: str
+    auth_type: str
+    status: str = NORMAL
+    status_info: str = ""
+    grants: list[dict[str, Any]] = field(default_factory=list)
+    deleting_since: float | None = None  # monotonic time of the accepted DELETE
+    delete_fails: bool = False
+
+    def public(self, with_grants: bool) -> dict[str, Any]:
+        data = {name: getattr(self, name) for name in PUBLIC_FIELDS}
+        if with_grants:
+            data["grants"] = [dict(grant) for grant in self.grants]
+        return data
+
+
+def eps_name(eps_id: str) -> str:
+    return "default" if eps_id == "0" else f"eps-{eps_id[:8]}"
+
+
+def _optional_str(body: dict[str, Any], key: str) -> str | None:
+    """A string field; JSON null is treated like an absent field."""
+    value = body.get(key)
+    if value is not None and not isinstance(value, str):
+        raise bad_param(f"{key} must be a string")
+    return value
+
+
+def validate_name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise bad_param("name must be a string")
+    if not NAME_RE.fullmatch(value):
+        raise bad_param("name must be 4 to 64 characters: letters (including Chinese characters), digits, '-' or '_'")
+    if value == DEFAULT_NAME:
+        raise bad_param("name 'default' is reserved for the default workspace")
+    return value
+
+
+def validate_description(value: str | None) -> str | None:
+    if value is not None and len(value) > MAX_DESCRIPTION:
+        raise bad_param(f"description must be at most {MAX_DESCRIPTION} characters")
+    return value
+
+
+def validate_auth_type(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value.upper() not in AUTH_TYPES:
+        raise bad_param(f"auth_type must be one of {', '.join(AUTH_TYPES)}")
+    return value.lower()
+
+
+class WorkspaceStore:
+    """All workspaces of the one project; every method takes the shared lock."""
+
+    def __init__(self, config: EmulatorConfig, lock: threading.RLock, users: UserDirectory) -> None:
+        self._config = config
+        self._lock = lock
+        self._users = users
+        self._items: dict[str, Workspace] = {}
+        self._items[DEFAULT_ID] = Workspace(
+            id=DEFAULT_ID,
+            name=DEFAULT_NAME,
+            description="",
+            owner=config.user,
+            create_time=DEFAULT_TIME_MS,
+            update_time=DEFAULT_TIME_MS,
+            enterprise_project_id="0",
+            enterprise_project_name="default",
+            auth_type="public",
+        )
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def _settle(self) -> None:
+        """Finish deletions whose time has come."""
+        now = time.monotonic()
+        for ws in list(self._items.values()):
+            if ws.status != DELETING or ws.deleting_since is None:
+                continue
+            if now - ws.deleting_since < self._config.delete_duration:
+                continue
+            if ws.delete_fails:
+                ws.status, ws.deleting_since, ws.delete_fails = DELETE_FAILED, None, False
+                ws.status_info = "emulated failure: deleting the workspace failed"
+                ws.update_time = now_ms()
+            else:
+                del self._items[ws.id]
+
+    def _get(self, workspace_id: str) -> Workspace:
+        ws = self._items.get(workspace_id)
+        if ws is None:
+            raise not_found(workspace_id)
+        return ws
+
+    def _name_taken(self, name: str, except_id: str | None = None) -> bool:
+        return any(ws.name == name and ws.id != except_id for ws in self._items.values())
+
+    # -- validation shared by create and modify --------------------------------------------
+
+    def _grants(self, value: Any) -> list[dict[str, Any]]:
+        if not isinstance(value, list):
+            raise bad_param("grants must be a list")
+        if len(value) > MAX_GRANTS:
+            raise bad_param(f"grants must have at most {MAX_GRANTS} entries")
+        parsed: list[tuple[str | None, str | None, str]] = []
+        for index, grant in enumerate(value):
+            if not isinstance(grant, dict):
+                raise bad_param(f"grants[{index}] must be an object")
+            user_id = _optional_str(grant, "user_id")
+            user_name = _optional_str(grant, "user_name")
+            user_type = _optional_str(grant, "user_type") or "IAM"
+            if not user_id and not user_name:
+                raise bad_param(f"grants[{index}] needs user_id or user_name")
+            if user_type not in USER_TYPES:
+                raise bad_param(f"grants[{index}].user_type must be one of {', '.join(USER_TYPES)}")
+            parsed.append((user_id, user_name, user_type))
+        grants = []
+        for user_id, user_name, user_type in parsed:
+            uid, uname = self._users.resolve(user_id or None, user_name or None)
+            grants.append({"user_id": uid, "user_name": uname, "user_type": user_type})
+        return grants
+
+    @staticmethod
+    def _require_object(body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise bad_param("request body must be a JSON object")
+        return body
+
+    # -- API operations --------------------------------------------------------------------
+
+    def create(self, body: Any, owner: str, fail: Callable[[], bool]) -> dict[str, Any]:
+        """`POST /v1/{project_id}/workspaces`; `fail()` says whether a create_failed fault fires."""
+        body = self._require_object(body)
+        if body.get("name") is None:
+            raise bad_param("name is required")
+        name = validate_name(body["name"])
+        description = validate_description(_optional_str(body, "description")) or ""
+        auth_type = validate_auth_type(_optional_str(body, "auth_type")) or "public"
+        eps_id = _optional_str(body, "enterprise_project_id") or "0"
+        if eps_id != "0" and not EPS_RE.fullmatch(eps_id):
+            raise bad_param("enterprise_project_id must be '0' or a UUID like 8-4-4-4-12 hex digits")
+        raw_grants = body.get("grants")
+        with self._lock:
+            self._settle()
+            grants = self._grants(raw_grants) if raw_grants is not None else []
+            if self._name_taken(name):
+                raise ApiError(400, "ModelArts.7002", "workspace name already exists")
+            if sum(1 for key in self._items if key != DEFAULT_ID) >= self._config.max_workspaces:
+                raise ApiError(400, "ModelArts.7006", f"workspace number over limit ({self._config.max_workspaces})")
+            stamp = now_ms()
+            ws = Workspace(
+                id=uuid.uuid4().hex,
+                name=name,
+                description=description,
+                owner=owner,
+                create_time=stamp,
+                update_time=stamp,
+                enterprise_project_id=eps_id,
+                enterprise_project_name=eps_name(eps_id),
+                auth_type=auth_type,
+                grants=grants if auth_type == "internal" else [],
+            )
+            if fail():
+                ws.status = CREATE_FAILED
+                ws.status_info = "emulated failure: creating the workspace failed"
+            self._items[ws.id] = ws
+            return ws.public(with_grants=False)
+
+    def get(self, workspace_id: str) -> dict[str, Any]:
+        with self._lock:
+            self._settle()
+            return self._get(workspace_id).public(with_grants=True)
+
+    def modify(self, workspace_id: str, body: Any) -> dict[str, Any]:
+        """`PUT`: absent name/description/auth_type keep their value, absent grants clear."""
+        with self._lock:
+            self._settle()
+            if workspace_id == DEFAULT_ID:
+                raise ApiError(400, "ModelArts.3566", "the default workspace cannot be modified")
+            ws = self._get(workspace_id)
+            if ws.status == DELETING:
+                raise ApiError(400, "ModelArts.7004", f"workspace status abnormal: {ws.status}")
+            body = self._require_object(body)
+            if "enterprise_project_id" in body:
+                raise bad_param("enterprise_project_id cannot be changed")
+            name = validate_name(body["name"]) if body.get("name") is not None else ws.name
+            description = validate_description(_optional_str(body, "description"))
+            auth_type = validate_auth_type(_optional_str(body, "auth_type")) or ws.auth_type
+            raw_grants = body.get("grants")
+            grants = self._grants(raw_grants) if raw_grants is not None else []
+            if self._name_taken(name, except_id=ws.id):
+                raise ApiError(400, "ModelArts.7002", "workspace name already exists")
+            ws.name = name
+            if description is not None:
+                ws.description = description
+            ws.auth_type = auth_type
+            ws.grants = grants if auth_type.lower() == "internal" else []
+            ws.update_time = now_ms()
+            return {"workspace_id": ws.id}
+
+    def delete(self, workspace_id: str, fail: Callable[[], bool]) -> dict[str, Any]:
+        """Start deleting; `fail()` says whether a delete_failed fault fires."""
+        with self._lock:
+            self._settle()
+            if workspace_id == DEFAULT_ID:
+                raise ApiError(400, "ModelArts.3566", "the default workspace cannot be deleted")
+            ws = self._get(workspace_id)
+            if ws.status == DELETING:
+                raise ApiError(400, "ModelArts.7004", "workspace status abnormal: already DELETING")
+            ws.status, ws.status_info = DELETING, ""
+            ws.deleting_since = time.monotonic()
+            ws.delete_fails = fail()
+            ws.update_time = now_ms()
+            return {"workspace_id": ws.id}
+
+    def query(self, params: dict[str, str]) -> dict[str, Any]:
+        """`GET /v1/{project_id}/workspaces` with the vendor's query parameters."""
+        offset = _int_param(params, "offset", 0, 0, None)
+        limit = _int_param(params, "limit", LIST_LIMIT_MAX, 1, LIST_LIMIT_MAX)
+        sort_by = params.get("sort_by", "name")
+        if sort_by not in SORT_KEYS:
+            raise bad_param(f"sort_by must be one of {', '.join(SORT_KEYS)}")
+        order = params.get("order", "desc")
+        if order not in ("asc", "desc"):
+            raise bad_param("order must be asc or desc")
+        accessible = params.get("filter_accessible", "false")
+        if accessible.lower() not in ("true", "false"):
+            raise bad_param("filter_accessible must be true or false")
+        eps_id = params.get("enterprise_project_id")
+        name = params.get("name")
+        with self._lock:
+            self._settle()
+            items = [
+                ws
+                for ws in self._items.values()
+                if (eps_id is None or ws.enterprise_project_id == eps_id)
+                and (not name or name.casefold() in ws.name.casefold())
+            ]
+            items.sort(key=lambda ws: (getattr(ws, sort_by), ws.id), reverse=order == "desc")
+            page = items[offset : offset + limit]
+            return {
+                "total_count": len(items),
+                "count": len(page),
+                "workspaces": [ws.public(with_grants=False) for ws in page],
+            }
+
+    def maas(self) -> dict[str, Any]:
+        """MaaS view: NORMAL workspaces only, times as strings like the vendor sends them."""
+        with self._lock:
+            self._settle()
+            items = [
+                {
+                    "id": ws.id,
+                    "name": ws.name,
+                    "description": ws.description,
+                    "owner": ws.owner,
+                    "create_time": str(ws.create_time),
+                    "update_time": str(ws.update_time),
+                    "auth_type": ws.auth_type,
+                }
+                for ws in self._items.values()
+                if ws.status == NORMAL
+            ]
+        return {"total_count": len(items), "count": len(items), "workspaces": items}
+
+    # -- out-of-band access for tests --------------------------------------------------------
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        with self._lock:
+            self._settle()
+            return [ws.public(with_grants=True) for ws in self._items.values()]
+
+    def put_raw(self, workspace_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Change (or create) a workspace bypassing every rule, like a console edit would."""
+        unknown = set(fields) - RAW_FIELDS
+        if unknown:
+            raise TypeError(f"unknown workspace fields: {sorted(unknown)}")
+        with self._lock:
+            self._settle()
+            ws = self._items.get(workspace_id)
+            if ws is None:
+                stamp = now_ms()
+                ws = Workspace(
+                    id=workspace_id,
+                    name=f"raw-{workspace_id[:8]}",
+                    description="",
+                    owner=self._config.user,
+                    create_time=stamp,
+                    update_time=stamp,
+                    enterprise_project_id="0",
+                    enterprise_project_name="default",
+                    auth_type="public",
+                )
+                self._items[workspace_id] = ws
+            for key, value in fields.items():
+                setattr(ws, key, [dict(g) for g in value] if key == "grants" else value)
+            if "update_time" not in fields:
+                ws.update_time = now_ms()
+            if ws.status == DELETING and ws.deleting_since is None:
+                ws.deleting_since = time.monotonic()
+            elif ws.status != DELETING:
+                ws.deleting_since = None
+            return ws.public(with_grants=True)
+
+    def remove_raw(self, workspace_id: str) -> bool:
+        if workspace_id == DEFAULT_ID:
+            raise ValueError("the default workspace always exists")
+        with self._lock:
+            return self._items.pop(workspace_id, None) is not None
+
+
+def _int_param(params: dict[str, str], key: str, default: int, low: int, high: int | None) -> int:
+    raw = params.get(key)
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit():
+        raise bad_param(f"{key} must be an integer")
+    value = int(raw)
+    if value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise bad_param(f"{key} must be {bound}")
+    return value

@@ -1,0 +1,133 @@
+"""Drive the real `pulumi` CLI in a throwaway project with a local file backend, recording
+everything it prints so tests can search it for secrets."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+
+PROGRAM = '''\
+"""Test program: the workspaces to declare come from program.json, rewritten between steps."""
+import json
+
+import pulumi
+
+from modelarts_provider import Grant, Workspace, WorkspaceArgs
+
+spec = json.load(open("program.json"))
+for item in spec.get("workspaces", []):
+    args = dict(item["args"])
+    if "grants" in args:
+        args["grants"] = [Grant(**g) for g in args["grants"]]
+    ws = Workspace(item["resource"], WorkspaceArgs(**args))
+    pulumi.export(item["resource"], ws.workspace_id)
+for item in spec.get("gets", []):
+    ref = Workspace.get(item["resource"], item["id"])
+    pulumi.export(item["resource"] + "_name", ref.name)
+'''
+
+
+def pulumi_bin_dir() -> str:
+    """`pulumi` on PATH, else the cached build from scripts/get-pulumi.sh (built if needed)."""
+    found = shutil.which("pulumi")
+    if found:
+        return str(Path(found).parent)
+    out = subprocess.run([str(REPO / "scripts" / "get-pulumi.sh")], check=True, capture_output=True, text=True).stdout
+    return out.strip().splitlines()[-1]
+
+
+def changed_inputs(step: dict[str, Any]) -> set[str]:
+    """The input properties whose old and new values differ: what `preview --diff` shows."""
+    old = (step.get("oldState") or {}).get("inputs") or {}
+    new = (step.get("newState") or {}).get("inputs") or {}
+    return {k for k in set(old) | set(new) if k != "__provider" and old.get(k) != new.get(k)}
+
+
+class PulumiFailed(AssertionError):
+    pass
+
+
+@dataclass
+class Project:
+    """One project directory + one stack, and a transcript of every command's output."""
+
+    root: Path
+    env: dict[str, str]
+    stack: str = "e2e"
+    transcript: list[str] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, root: Path, extra_env: dict[str, str]) -> Project:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "state").mkdir(exist_ok=True)
+        (root / "Pulumi.yaml").write_text("name: modelarts-e2e\nruntime: python\n")
+        (root / "__main__.py").write_text(PROGRAM)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("HW_", "PULUMI_"))}
+        env.update(
+            {
+                "PATH": pulumi_bin_dir() + os.pathsep + env.get("PATH", ""),
+                "PYTHONPATH": str(REPO),
+                "PULUMI_HOME": str(root / ".pulumi-home"),
+                "PULUMI_BACKEND_URL": f"file://{root / 'state'}",
+                "PULUMI_CONFIG_PASSPHRASE": "e2e-passphrase",
+                "PULUMI_SKIP_UPDATE_CHECK": "true",
+                "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+            }
+        )
+        env.update(extra_env)
+        project = cls(root, env)
+        project.run("stack", "init", project.stack)
+        return project
+
+    def program(self, workspaces: list[dict[str, Any]], gets: list[dict[str, str]] | None = None) -> None:
+        (self.root / "program.json").write_text(json.dumps({"workspaces": workspaces, "gets": gets or []}))
+
+    def run(self, *args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+        cmd = ["pulumi", *args, "--non-interactive"]
+        if args[0] not in ("stack",) or args[:2] in (("stack", "export"), ("stack", "output")):
+            cmd += ["--stack", self.stack]
+        proc = subprocess.run(cmd, cwd=self.root, env=self.env, capture_output=True, text=True, timeout=timeout)
+        self.transcript.append(f"$ {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}")
+        if check and proc.returncode != 0:
+            raise PulumiFailed(
+                f"{' '.join(cmd)} exited {proc.returncode}\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+            )
+        return proc
+
+    def config(self, key: str, value: str, secret: bool = False) -> None:
+        args = ["config", "set", key, value] + (["--secret"] if secret else [])
+        self.run(*args)
+
+    def up(self, *extra: str) -> subprocess.CompletedProcess[str]:
+        return self.run("up", "--yes", "--skip-preview", *extra)
+
+    def preview_steps(self) -> dict[str, Any]:
+        """`pulumi preview --json`: the planned operation of each resource by name (unchanged ones are
+        not listed)."""
+        proc = self.run("preview", "--json", "--diff")
+        data = json.loads(proc.stdout)
+        ops: dict[str, Any] = {}
+        for step in data.get("steps", []):
+            urn = step["urn"]
+            if "modelarts:Workspace" in urn and step["op"] not in ("create-replacement", "delete-replaced"):
+                ops[urn.rsplit("::", 1)[-1]] = step
+        return {
+            "ops": {name: step["op"] for name, step in ops.items()},
+            "changed": {name: changed_inputs(step) for name, step in ops.items()},
+            "steps": ops,
+            "summary": data.get("changeSummary", {}),
+        }
+
+    def outputs(self) -> dict[str, Any]:
+        return json.loads(self.run("stack", "output", "--json").stdout)
+
+    def export(self, show_secrets: bool = False) -> str:
+        args = ["stack", "export"] + (["--show-secrets"] if show_secrets else [])
+        return self.run(*args).stdout
