@@ -24,6 +24,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.runtime.settings import get_engine
 
 from . import spec
 from .client import ModelArtsClient
@@ -34,10 +35,19 @@ from .waiting import poll
 
 DEFAULT_WORKSPACE_ID = "0"
 CREATE_ATTEMPTS = 4
+_PROGRESS_LOCK = threading.Lock()
 
 
 def _progress(message: str) -> None:
-    pulumi.log.info(message)
+    """A progress line in the CLI output. The provider process has no engine connection, so
+    pulumi.log.info falls back to print(), which writes the text and the newline separately:
+    parallel deletes then ran into one line. Here each line is one write."""
+    if get_engine() is not None:
+        pulumi.log.info(message)
+        return
+    with _PROGRESS_LOCK:
+        sys.stderr.write(f"info: {message}\n")
+        sys.stderr.flush()
 
 
 class WorkspaceProvider(ResourceProvider):

@@ -354,3 +354,28 @@ def test_no_secret_in_serialized_provider_or_any_property(emu: Emulator) -> None
 
     for token in TOKENS._tokens.values():
         assert token.value not in everything
+
+
+def test_progress_is_one_write_per_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The provider process has no engine: progress goes to stderr, which the CLI shows line by
+    line. print() writes text and newline separately, so parallel deletes could share a line."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    from modelarts_provider import provider
+
+    writes: list[str] = []
+
+    class Stderr:
+        def write(self, text: str) -> int:
+            writes.append(text)
+            return len(text)
+
+        def flush(self) -> None:
+            pass
+
+    monkeypatch.setattr(sys, "stderr", Stderr())
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda i: provider._progress(f"deleting workspace {i}"), range(20)))
+    assert len(writes) == 20
+    assert all(w.startswith("info: deleting workspace ") and w.count("\n") == 1 and w.endswith("\n") for w in writes)

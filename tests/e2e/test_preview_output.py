@@ -1,0 +1,120 @@
+"""What a reviewer reads: the human output of the real CLI (`preview --diff`, `up`), not the JSON.
+
+An update lists exactly the changed inputs in the declared form (never the fields the server
+fills in), a replacement names the property that forces it, progress while a delete is pending
+is visible line by line, and a failing create is one line with the ModelArts code, message and
+request id, without a Python traceback. The steps share one stack, so they run in order."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
+from tests.e2e.pulumi_cli import Project
+
+EPS = "c0ffee00-1111-4222-8333-444455556666"
+SERVER_FIELDS = ("user_id", "owner", "status", "status_info", "workspace_id", "create_time", "update_time")
+# `~ description : "a" => "b"`, `+ user_name: "bob"`, `- [1]: {`: a changed property in --diff output
+CHANGED = re.compile(r"^\s*([~+-]) (\[\d+\]|\w+)\s*:", re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def emu() -> Iterator[Emulator]:
+    with Emulator(EmulatorConfig(delete_duration=1.5)) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def project(emu: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    cfg = emu.config
+    env = {
+        "HW_REGION_NAME": cfg.region,
+        "HW_MODELARTS_ENDPOINT": emu.url,
+        "HW_AUTH_URL": emu.url + "/v3",
+        "HW_ACCESS_KEY": cfg.access_key,
+        "HW_SECRET_KEY": cfg.secret_key,
+    }
+    return Project.create(tmp_path_factory.mktemp("preview") / "project", env)
+
+
+def program(**changes: dict[str, Any]) -> list[dict[str, Any]]:
+    base: dict[str, dict[str, Any]] = {
+        "docs": {"name": "out-docs", "description": "before"},
+        "team": {"name": "out-team", "auth_type": "INTERNAL", "grants": [{"user_name": "alice"}]},
+    }
+    return [{"resource": r, "args": {**args, **changes.get(r, {})}} for r, args in base.items()]
+
+
+MOVED = program(docs={"enterprise_project_id": EPS}, team={"enterprise_project_id": EPS})
+
+
+def changed_properties(text: str) -> set[str]:
+    return {name for _sign, name in CHANGED.findall(text)}
+
+
+class TestPreviewOutput:
+    def test_update_shows_only_the_changed_inputs_in_declared_form(self, emu: Emulator, project: Project) -> None:
+        project.program(program())
+        project.up()
+        project.program(
+            program(
+                docs={"description": "after"},
+                team={"grants": [{"user_name": "alice"}, {"user_name": "bob"}]},
+            )
+        )
+        text = project.run("preview", "--diff").stdout
+        assert re.search(r'~ description\s*: "before" => "after"', text), text
+        assert re.search(r"~ grants\s*: \[", text) and re.search(r'\+ user_name: "bob"', text), text
+        # the grant appears as declared (a name, IAM spelled out), not as the server completed it
+        assert changed_properties(text) == {"description", "grants", "[1]", "user_name", "user_type"}, text
+        for field in SERVER_FIELDS:
+            assert not re.search(rf"\b{field}\b", text), f"{field} in preview:\n{text}"
+        assert "~ 2 to update" in text
+
+    def test_replacement_names_the_property_that_forces_it(self, project: Project) -> None:
+        project.program(MOVED)
+        text = project.run("preview", "--diff").stdout
+        assert text.count("+-pulumi-python:dynamic/modelarts:Workspace: (replace)") == 2, text
+        assert len(re.findall(rf'~ enterprise_project_id\s*: "0" => "{EPS}"', text)) == 2, text
+        assert changed_properties(text) == {"enterprise_project_id"}, text
+        assert "+-2 to replace" in text
+
+    def test_up_names_the_replacement_cause_and_shows_delete_progress(self, project: Project) -> None:
+        out = project.run("up", "--yes").stdout
+        assert "[diff: ~enterprise_project_id]" in out, out
+        # delete before create (the name stays), and the wait for DELETING is reported as it goes
+        assert re.search(r"docs deleted original", out) and re.search(r"team deleted original", out), out
+        progress = [line for line in out.splitlines() if "still DELETING after" in line]
+        assert any("'out-docs'" in line for line in progress) and any("'out-team'" in line for line in progress), out
+        # the two deletes run in parallel: their messages never share a line
+        assert all(line.count("info:") == 1 for line in progress), progress
+        project.run("preview", "--expect-no-changes")
+
+    def test_failing_creates_are_one_line_with_code_message_and_request_id(
+        self, emu: Emulator, project: Project, tmp_path: Path
+    ) -> None:
+        emu.add_fault(Fault("status", method="POST", status=400, error_code="ModelArts.7006"))
+        project.program([*MOVED, {"resource": "quota", "args": {"name": "out-quota"}}])
+        proc = project.run("up", "--yes", "--skip-preview", check=False)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode != 0
+        assert "Traceback" not in out and "Exception calling application" not in out and 'File "' not in out
+        errors = [line for line in out.splitlines() if "ModelArts.7006" in line]
+        assert errors, out
+        for line in errors:
+            assert re.search(
+                r"create workspace 'out-quota' failed with HTTP 400 ModelArts\.7006: .+ \(request id \w+\)", line
+            )
+
+        emu.add_fault(Fault("create_failed", method="POST"))
+        proc = project.run("up", "--yes", "--skip-preview", check=False)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode != 0 and "Traceback" not in out
+        failed = [line for line in out.splitlines() if "CREATE_FAILED" in line]
+        assert failed and all("out-quota" in line and "so it was deleted again" in line for line in failed), out
+        assert not [w for w in emu.workspaces() if w["name"] == "out-quota" and w["status"] != "DELETING"]
