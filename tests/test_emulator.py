@@ -717,6 +717,27 @@ def test_admin_endpoints(emu: Emulator, client: Client) -> None:
     assert requests.get(f"{admin}/nothing", timeout=TIMEOUT).status_code == 404
 
 
+def test_deletion_timeline_and_connections(emu: Emulator, client: Client) -> None:
+    """The benchmark's hooks: when a deleted workspace was gone and when a GET first saw that."""
+    admin = f"{emu.url}/_emulator"
+    requests.post(f"{admin}/counts/reset", timeout=TIMEOUT)
+    ws = client.create_ok("timeline")
+    assert client.delete(ws["id"]).status_code == 200
+    assert client.get(ws["id"]).json()["status"] == "DELETING"
+    time.sleep(0.3)  # delete_duration is 0.2
+    assert client.get(ws["id"]).status_code == 400
+    client.get(ws["id"])  # a later GET does not move the first-noticed time
+    # Five workspace calls over the client's one keep-alive connection, plus this request's own.
+    assert requests.get(f"{admin}/counts", timeout=TIMEOUT).json()["connections"] == 2
+    (record,) = requests.get(f"{admin}/deletions", timeout=TIMEOUT).json()["deletions"]
+    assert record["id"] == ws["id"] and record["name"] == "timeline"
+    assert record["gone"] == pytest.approx(record["accepted"] + 0.2)
+    assert 0.0 < record["notice_lag"] == pytest.approx(record["noticed"] - record["gone"])
+    assert emu.deletions() == [record]
+    assert requests.delete(f"{admin}/deletions", timeout=TIMEOUT).json() == {"deletions": []}
+    assert emu.deletions() == []
+
+
 def test_raw_access_for_drift(emu: Emulator, client: Client) -> None:
     ws = client.create_ok("drifting", auth_type="INTERNAL", grants=[{"user_name": "alice"}])
     emu.put_workspace_raw(ws["id"], description="changed outside", auth_type="public", grants=[])

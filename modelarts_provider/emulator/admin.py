@@ -54,7 +54,11 @@ def _add_fault(state: State, request: Request) -> Response:
 
 
 def _counts(state: State) -> dict[str, Any]:
-    return {"counts": state.counters.kinds(), "routes": state.counters.routes()}
+    return {
+        "counts": state.counters.kinds(),
+        "routes": state.counters.routes(),
+        "connections": state.counters.connections(),
+    }
 
 
 def _get_counts(state: State, request: Request) -> Response:
@@ -83,6 +87,16 @@ def _expire_tokens(state: State, request: Request) -> Response:
     return Response(200, {"expired": state.iam.expire_tokens()})
 
 
+def _deletions(state: State, request: Request) -> Response:
+    """Per deleted workspace: accepted, gone and first-noticed times, and the notice lag."""
+    return Response(200, {"deletions": state.store.deletions()})
+
+
+def _reset_deletions(state: State, request: Request) -> Response:
+    state.store.reset_deletions()
+    return Response(200, {"deletions": []})
+
+
 def _workspaces(state: State, request: Request) -> Response:
     return Response(200, {"workspaces": state.store.snapshot()})
 
@@ -97,6 +111,8 @@ ACTIONS: dict[tuple[str, str], Callable[[State, Request], Response]] = {
     ("POST", "config"): _set_config,
     ("POST", "tokens/expire"): _expire_tokens,
     ("GET", "workspaces"): _workspaces,
+    ("GET", "deletions"): _deletions,
+    ("DELETE", "deletions"): _reset_deletions,
 }
 
 

@@ -112,6 +112,7 @@ class RequestCounters:
         self._lock = lock
         self._kinds: dict[str, int] = {}
         self._routes: dict[str, int] = {}
+        self._connections = 0
         self.reset()
 
     def reset(self) -> None:
@@ -119,6 +120,16 @@ class RequestCounters:
             self._kinds = dict.fromkeys(COUNT_KINDS, 0)
             self._kinds["total"] = 0
             self._routes = {}
+            self._connections = 0
+
+    def connection(self) -> None:
+        """A TCP connection was accepted: few of them per many requests means keep-alive works."""
+        with self._lock:
+            self._connections += 1
+
+    def connections(self) -> int:
+        with self._lock:
+            return self._connections
 
     def record(self, kind: str | None, route: str) -> None:
         """`kind` None (a path outside /v1 and /v3) still counts in the total and its route."""

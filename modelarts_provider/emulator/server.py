@@ -45,6 +45,7 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         with self._conn_lock:
             self._open.add(request)
             self.connections_accepted += 1
+        self.state.counters.connection()
         super().process_request(request, client_address)
 
     def shutdown_request(self, request: Any) -> None:

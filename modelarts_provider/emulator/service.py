@@ -102,6 +102,13 @@ class Emulator:
     def reset_counts(self) -> None:
         self._state.counters.reset()
 
+    def deletions(self) -> list[dict[str, Any]]:
+        """Deletion timelines (accepted, gone, noticed, notice_lag) since the last reset."""
+        return self._state.store.deletions()
+
+    def reset_deletions(self) -> None:
+        self._state.store.reset_deletions()
+
     def connections(self) -> int:
         """TCP connections accepted by the current server (keep-alive checks)."""
         server = self._server

@@ -33,6 +33,7 @@ MAX_DESCRIPTION = 256
 MAX_GRANTS = 500
 SORT_KEYS = ("name", "update_time", "status")
 LIST_LIMIT_MAX = 1000
+DELETION_MEMORY = 10000  # deletion timelines kept for `deletions()`; the oldest go first
 
 NORMAL, CREATE_FAILED, DELETING, DELETE_FAILED = "NORMAL", "CREATE_FAILED", "DELETING", "DELETE_FAILED"
 PUBLIC_FIELDS = (
@@ -53,6 +54,30 @@ RAW_FIELDS = frozenset((*PUBLIC_FIELDS, "grants")) - {"id"}
 
 def now_ms() -> int:
     return int(time.time() * 1000)
+
+
+@dataclass
+class Deletion:
+    """When a deletion was accepted, when the workspace ceased to exist, and when a client first
+    saw it gone (a GET answered "not existed"): the benchmark's measure of how soon a waiting
+    client notices the end of a delete. Monotonic seconds of the emulator process."""
+
+    id: str
+    name: str
+    accepted: float
+    gone: float | None = None
+    noticed: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        lag = self.noticed - self.gone if self.noticed is not None and self.gone is not None else None
+        return {
+            "id": self.id,
+            "name": self.name,
+            "accepted": self.accepted,
+            "gone": self.gone,
+            "noticed": self.noticed,
+            "notice_lag": lag,
+        }
 
 
 def not_found(workspace_id: str) -> ApiError:
@@ -129,6 +154,7 @@ class WorkspaceStore:
         self._lock = lock
         self._users = users
         self._items: dict[str, Workspace] = {}
+        self._deletions: dict[str, Deletion] = {}
         self._items[DEFAULT_ID] = Workspace(
             id=DEFAULT_ID,
             name=DEFAULT_NAME,
@@ -157,6 +183,9 @@ class WorkspaceStore:
                 ws.update_time = now_ms()
             else:
                 del self._items[ws.id]
+                record = self._deletions.get(ws.id)
+                if record is not None:
+                    record.gone = ws.deleting_since + self._config.delete_duration
 
     def _get(self, workspace_id: str) -> Workspace:
         ws = self._items.get(workspace_id)
@@ -241,6 +270,9 @@ class WorkspaceStore:
     def get(self, workspace_id: str) -> dict[str, Any]:
         with self._lock:
             self._settle()
+            record = self._deletions.get(workspace_id)
+            if record is not None and record.noticed is None and workspace_id not in self._items:
+                record.noticed = time.monotonic()
             return self._get(workspace_id).public(with_grants=True)
 
     def modify(self, workspace_id: str, body: Any) -> dict[str, Any]:
@@ -283,6 +315,10 @@ class WorkspaceStore:
             ws.deleting_since = time.monotonic()
             ws.delete_fails = fail()
             ws.update_time = now_ms()
+            self._deletions.pop(ws.id, None)
+            self._deletions[ws.id] = Deletion(ws.id, ws.name, ws.deleting_since)
+            while len(self._deletions) > DELETION_MEMORY:
+                del self._deletions[next(iter(self._deletions))]
             return {"workspace_id": ws.id}
 
     def query(self, params: dict[str, str]) -> dict[str, Any]:
@@ -336,6 +372,16 @@ class WorkspaceStore:
         return {"total_count": len(items), "count": len(items), "workspaces": items}
 
     # -- out-of-band access for tests --------------------------------------------------------
+
+    def deletions(self) -> list[dict[str, Any]]:
+        """Timelines of the deletions accepted since the last reset, oldest first."""
+        with self._lock:
+            self._settle()
+            return [record.to_dict() for record in self._deletions.values()]
+
+    def reset_deletions(self) -> None:
+        with self._lock:
+            self._deletions.clear()
 
     def snapshot(self) -> list[dict[str, Any]]:
         with self._lock:
