@@ -1,17 +1,23 @@
 """Pulumi dynamic provider for Huawei Cloud ModelArts workspaces."""
 
-from .lookups import (
-    GetWorkspaceResult,
-    GetWorkspacesResult,
-    get_maas_workspaces,
-    get_maas_workspaces_output,
-    get_workspace,
-    get_workspace_output,
-    get_workspaces,
-    get_workspaces_output,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .provider import WorkspaceProvider
 from .resource import Grant, Workspace, WorkspaceArgs
+
+if TYPE_CHECKING:
+    from .lookups import (
+        GetWorkspaceResult,
+        GetWorkspacesResult,
+        get_maas_workspaces,
+        get_maas_workspaces_output,
+        get_workspace,
+        get_workspace_output,
+        get_workspaces,
+        get_workspaces_output,
+    )
 
 __version__ = "0.1.0"
 
@@ -29,3 +35,15 @@ __all__ = [
     "get_workspaces",
     "get_workspaces_output",
 ]
+
+_LOOKUPS = frozenset(name for name in __all__ if name.startswith(("get_", "Get")))
+
+
+def __getattr__(name: str) -> Any:
+    """The lookups on first use: they need requests and pydantic, which a program that only
+    declares workspaces (and the provider process answering a preview) never loads."""
+    if name in _LOOKUPS:
+        from . import lookups
+
+        return getattr(lookups, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

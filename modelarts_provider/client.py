@@ -90,6 +90,7 @@ class ModelArtsClient:
         self._project_id = settings.project_id
         self._auth: authn.Authenticator | None = None
         self._lock = threading.Lock()
+        self._project_lock = threading.Lock()
         self.calls: Counter[str] = Counter()
 
     def __repr__(self) -> str:
@@ -139,6 +140,12 @@ class ModelArtsClient:
         """Given in settings, else from the token's scope or `GET /v3/projects?name=REGION`."""
         if self._project_id:
             return self._project_id
+        with self._project_lock:  # threads starting together look it up once, not once each
+            if not self._project_id:
+                self._project_id = self._find_project_id()
+            return self._project_id
+
+    def _find_project_id(self) -> str:
         s = self.settings
         if not s.region:
             raise AuthenticationError("look up project id", 0, None, "set huaweicloud:projectId or huaweicloud:region")
@@ -163,7 +170,6 @@ class ModelArtsClient:
                     "look up project id", 0, None, f"no project named {s.region!r}; set huaweicloud:projectId"
                 )
             found = str(matches[0]["id"])
-        self._project_id = found
         return found
 
     # -- transport ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 from pulumi.dynamic import (
@@ -27,11 +27,13 @@ from pulumi.dynamic import (
 from pulumi.runtime.settings import get_engine
 
 from . import spec
-from .client import ModelArtsClient
 from .errors import ApiError, ModelArtsError, NotFoundError, ServerError, TransportError, WorkspaceStateError
-from .models import Workspace, WorkspaceSummary
 from .settings import SECRET_FIELDS, SOURCES, resolve
 from .waiting import poll
+
+if TYPE_CHECKING:  # requests and pydantic load on the first API call, not for check/diff/preview
+    from .client import ModelArtsClient
+    from .models import Workspace, WorkspaceSummary
 
 DEFAULT_WORKSPACE_ID = "0"
 CREATE_ATTEMPTS = 4
@@ -82,6 +84,8 @@ class WorkspaceProvider(ResourceProvider):
         lock = getattr(self, "_client_lock", None) or threading.Lock()
         with lock:
             if getattr(self, "_api", None) is None:
+                from .client import ModelArtsClient
+
                 settings = resolve(config=getattr(self, "_config", {}))
                 self._api = ModelArtsClient(settings)
             return self._api
@@ -300,6 +304,8 @@ class WorkspaceProvider(ResourceProvider):
             api.update_workspace(id_, spec.api_body(props, include_eps=False))
             workspace = api.get_workspace(id_)
         else:
+            from .models import Workspace
+
             workspace = Workspace.model_validate({**old, "id": id_, "grants": old.get("grants") or []})
         return UpdateResult(self._outputs(workspace, props))
 

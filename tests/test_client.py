@@ -133,6 +133,15 @@ def test_project_id_looked_up_once_for_aksk(emulator: Emulator) -> None:
     assert emulator.route_counts().get("GET /v3/projects") == 1
 
 
+def test_project_id_looked_up_once_when_threads_start_together(emulator: Emulator) -> None:
+    """The provider serves 4 calls at once from its first moment: one lookup, not one each."""
+    emulator.config.latency = 0.05  # keep the lookup in flight while the other threads arrive
+    client = ModelArtsClient(settings_for(emulator))
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: client.get_workspace("0"), range(8)))
+    assert emulator.counts()["IAM"] == 1 and emulator.counts()["GET"] == 8
+
+
 def test_other_project_is_forbidden(emulator: Emulator) -> None:
     client = ModelArtsClient(settings_for(emulator, project_id="f" * 32))
     with pytest.raises(PermissionDeniedError) as info:

@@ -1,0 +1,65 @@
+"""The polling schedule: quick first check, waits growing with the time waited, throttled progress."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from modelarts_provider import waiting
+
+
+class FakeClock:
+    """A clock that only moves when the code under test sleeps or a check takes time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.checks: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds >= 0
+        self.now += seconds
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def checks_until(done_at: float, latency: float = 0.05, timeout: float = 3600.0) -> tuple[list[float], bool]:
+    clock = FakeClock()
+
+    def check() -> bool:
+        clock.now += latency  # the GET's round trip
+        clock.checks.append(clock.now)
+        return clock.now >= done_at
+
+    ok = waiting.poll(check, timeout, sleep=clock.sleep, clock=clock)
+    return clock.checks, ok
+
+
+def test_first_check_is_quick_and_waits_grow() -> None:
+    values = list(itertools.islice(waiting.intervals(), 30))
+    assert values[0] == waiting.FIRST_INTERVAL
+    assert values == sorted(values) and values[-1] > 5 * values[0]
+    assert max(waiting.interval(t) for t in (0, 10, 1e6)) == waiting.MAX_INTERVAL
+
+
+@pytest.mark.parametrize("done_at", [0.3, 1.0, 1.9, 2.0, 2.1, 2.5, 3.0])
+def test_a_two_second_operation_is_noticed_within_half_a_second(done_at: float) -> None:
+    checks, ok = checks_until(done_at)
+    assert ok and checks[-1] - done_at <= 0.5
+    assert len(checks) <= 12
+
+
+def test_a_slow_operation_costs_few_calls() -> None:
+    checks, ok = checks_until(600.0)
+    assert ok and len(checks) < 60  # Terraform's fixed 10 s delay and polling: 60
+    assert checks[-1] - 600.0 <= waiting.MAX_INTERVAL + 0.05
+
+
+def test_timeout_and_throttled_progress() -> None:
+    clock = FakeClock()
+    reports: list[float] = []
+    assert not waiting.poll(lambda: False, 35.0, reports.append, sleep=clock.sleep, clock=clock)
+    assert clock.now == pytest.approx(35.0)
+    assert len(reports) == 4 and reports[0] < 1  # the first failed check, then every REPORT_EVERY s
+    assert all(b - a >= waiting.REPORT_EVERY for a, b in itertools.pairwise(reports))
