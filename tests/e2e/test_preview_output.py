@@ -118,3 +118,17 @@ class TestPreviewOutput:
         failed = [line for line in out.splitlines() if "CREATE_FAILED" in line]
         assert failed and all("out-quota" in line and "so it was deleted again" in line for line in failed), out
         assert not [w for w in emu.workspaces() if w["name"] == "out-quota" and w["status"] != "DELETING"]
+
+    def test_scheduled_drift_check_fails_on_drift_without_saving_state(self, emu: Emulator, project: Project) -> None:
+        """The CI examples' drift job: `preview --refresh --expect-no-changes`."""
+        project.program(MOVED)
+        docs = next(w for w in emu.workspaces() if w["name"] == "out-docs")
+        emu.put_workspace_raw(docs["id"], description="edited in the console")
+        drift = project.run("preview", "--refresh", "--expect-no-changes", "--diff", check=False)
+        assert drift.returncode != 0
+        # first what the refresh found (outputs, so update_time too), then what `up` would change
+        found, plan = drift.stdout.split("pulumi:pulumi:Stack: (same)", 1)
+        assert re.search(r'~ description\s*: "before" => "edited in the console"', found), drift.stdout
+        assert re.search(r'~ description\s*: "edited in the console" => "before"', plan), drift.stdout
+        assert changed_properties(plan) == {"description"}, drift.stdout
+        project.run("preview", "--expect-no-changes")  # the refreshing preview did not save the state

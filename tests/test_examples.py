@@ -1,0 +1,150 @@
+"""The CI examples under examples/: valid YAML, the three flows (review, deploy, drift), the
+package installed with pip, and credentials only ever taken from CI secrets into `HW_*`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml  # a dependency of the pulumi SDK
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+GITHUB = EXAMPLES / "github-actions" / "modelarts.yml"
+GITLAB = EXAMPLES / "gitlab-ci" / ".gitlab-ci.yml"
+
+SECRET_VARIABLES = (
+    "HW_ACCESS_KEY",
+    "HW_SECRET_KEY",
+    "HW_SECURITY_TOKEN",
+    "HW_USER_PASSWORD",
+    "HW_AUTH_TOKEN",
+    "PULUMI_ACCESS_TOKEN",
+    "PULUMI_CONFIG_PASSPHRASE",
+    "GITLAB_API_TOKEN",
+)
+GITHUB_SECRET = re.compile(r"^\$\{\{ secrets\.[A-Z0-9_]+ \}\}$")
+GITLAB_VARIABLE = re.compile(r"^\$[A-Z0-9_]+$")
+
+
+def load(path: Path) -> dict[Any, Any]:
+    data = yaml.safe_load(path.read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def mappings(node: Any) -> Iterator[dict[Any, Any]]:
+    """Every mapping in the document (env:, variables:, with: ... at any depth)."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from mappings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from mappings(value)
+
+
+def secret_values(data: dict[Any, Any]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for mapping in mappings(data):
+        for key, value in mapping.items():
+            if key in SECRET_VARIABLES:
+                found.setdefault(key, []).append(str(value))
+    return found
+
+
+@pytest.mark.parametrize("path", [GITHUB, GITLAB], ids=["github", "gitlab"])
+def test_no_literal_credentials(path: Path) -> None:
+    text = path.read_text()
+    assert not re.search(r"\b[A-Z0-9]{20}\b", text), "looks like an access key"
+    assert not re.search(r"\b[A-Za-z0-9]{40}\b", text), "looks like a secret key"
+    assert "EMULATOR" not in text and "emulator-secret" not in text
+    # no credentials through stack config: Pulumi keeps a dynamic provider's config in the state
+    assert not re.search(r"config set\s+\S*(secretKey|accessKey|password|token)", text, re.IGNORECASE)
+    pattern = GITHUB_SECRET if path == GITHUB else GITLAB_VARIABLE
+    values = secret_values(load(path))
+    assert {"HW_ACCESS_KEY", "HW_SECRET_KEY"} <= set(values), "the keys must be mapped to HW_* variables"
+    for key, seen in values.items():
+        for value in seen:
+            assert pattern.match(value), f"{key}: {value!r} is not a reference to a CI secret"
+
+
+@pytest.mark.parametrize("path", [GITHUB, GITLAB], ids=["github", "gitlab"])
+def test_installs_the_package_with_pip_from_the_repository(path: Path) -> None:
+    text = path.read_text()
+    assert re.search(r'pip install [^\n]*"\$PROVIDER_PIP_SPEC"', text)
+    assert re.search(r'PROVIDER_PIP_SPEC: "\."', text)
+
+
+def github_job(jobs: dict[str, Any], event: str) -> dict[str, Any]:
+    matching = [job for job in jobs.values() if f"github.event_name == '{event}'" in job.get("if", "")]
+    assert len(matching) == 1, f"exactly one job for {event}"
+    return matching[0]
+
+
+def pulumi_step(job: dict[str, Any]) -> dict[str, Any]:
+    steps = [s for s in job["steps"] if str(s.get("uses", "")).startswith("pulumi/actions@")]
+    assert len(steps) == 1
+    return dict(steps[0]["with"])
+
+
+def test_github_flows() -> None:
+    data = load(GITHUB)
+    triggers = data.get("on", data.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert triggers["push"]["branches"] == ["main"] and "pull_request" in triggers
+    assert triggers["schedule"][0]["cron"]
+    jobs = data["jobs"]
+
+    review = github_job(jobs, "pull_request")
+    assert review["permissions"]["pull-requests"] == "write"
+    step = pulumi_step(review)
+    assert step["command"] == "preview" and step["diff"] is True and step["comment-on-pr"] is True
+
+    deploy = github_job(jobs, "push")
+    assert "refs/heads/main" in deploy["if"]
+    assert pulumi_step(deploy)["command"] == "up"
+    assert deploy["concurrency"]["cancel-in-progress"] is False
+
+    drift = github_job(jobs, "schedule")
+    step = pulumi_step(drift)
+    assert step["command"] == "preview" and step["expect-no-changes"] is True and step["refresh"] is True
+
+    for job in (review, deploy, drift):
+        assert any(str(s.get("run", "")).startswith("python -m pip install") for s in job["steps"])
+
+
+def gitlab_job(data: dict[str, Any], condition: str) -> dict[str, Any]:
+    matching = [
+        job
+        for name, job in data.items()
+        if isinstance(job, dict) and not str(name).startswith(".") and "script" in job
+        if any(condition in rule.get("if", "") for rule in job.get("rules", []))
+    ]
+    assert len(matching) == 1, f"exactly one job for {condition}"
+    return matching[0]
+
+
+def test_gitlab_flows() -> None:
+    data = load(GITLAB)
+    assert str(data["default"]["image"]).startswith("pulumi/pulumi-python")
+
+    review = gitlab_job(data, '$CI_PIPELINE_SOURCE == "merge_request_event"')
+    script = "\n".join(review["script"])
+    assert "pulumi preview --diff" in script
+    assert "merge_requests/$CI_MERGE_REQUEST_IID/notes" in script  # the preview as an MR note
+    assert 'exit "$status"' in script  # a failing preview still fails the job
+
+    deploy = gitlab_job(data, "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH")
+    assert any(line.startswith("pulumi up --yes") for line in deploy["script"])
+    assert deploy["resource_group"]
+    assert deploy["variables"]["HW_ACCESS_KEY"] == "$MODELARTS_ACCESS_KEY"
+
+    drift = gitlab_job(data, '$CI_PIPELINE_SOURCE == "schedule"')
+    (command,) = drift["script"]
+    assert command.startswith("pulumi preview") and "--expect-no-changes" in command and "--refresh" in command
+    # previews and drift checks only read: they get the read-only key, via the hidden template
+    for job in (review, drift):
+        assert job["extends"] == ".read_only_credentials"
+    assert data[".read_only_credentials"]["variables"]["HW_ACCESS_KEY"] == "$MODELARTS_READONLY_ACCESS_KEY"
