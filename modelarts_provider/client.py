@@ -91,6 +91,12 @@ class ModelArtsClient:
         self._auth: authn.Authenticator | None = None
         self._lock = threading.Lock()
         self._project_lock = threading.Lock()
+        # Until the server has accepted one authenticated call, such calls go one at a time, and
+        # after a 401 nothing more is sent: parallel resources must not turn one wrong secret
+        # key into five bad signatures, which lock the key.
+        self._first_call = threading.Lock()
+        self._accepted = threading.Event()
+        self._rejected: AuthenticationError | None = None
         self.calls: Counter[str] = Counter()
 
     def __repr__(self) -> str:
@@ -186,6 +192,69 @@ class ModelArtsClient:
         retry_post: bool = False,
     ) -> requests.Response:
         """One logical call: retries what is safe to retry, renews a rejected token once."""
+        self._raise_if_rejected(operation)
+        return self._attempts(method, url, operation, params, json, auth, retry_post)
+
+    def _raise_if_rejected(self, operation: str) -> None:
+        rejected = self._rejected
+        if rejected is not None:
+            raise AuthenticationError(
+                operation,
+                rejected.status,
+                rejected.error_code,
+                f"not sent, because the credentials were rejected earlier in this run ({rejected.operation}: "
+                f"{rejected.error_msg or 'no detail'})",
+                rejected.request_id,
+            )
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        operation: str,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        auth: requests.auth.AuthBase | None,
+    ) -> requests.Response:
+        """One HTTP exchange. Until the server has accepted one authenticated request, such
+        requests go one at a time, so wrong credentials cost one rejected request, not one per
+        thread (five bad signatures lock an access key)."""
+        s = self.settings
+
+        def send() -> requests.Response:
+            return self._session.request(
+                method,
+                url,
+                params=params,
+                json=json,
+                auth=auth,
+                timeout=(s.connect_timeout, s.read_timeout),
+                verify=not s.insecure,
+                allow_redirects=False,
+            )
+
+        if auth is None or self._accepted.is_set():
+            return send()
+        with self._first_call:
+            self._raise_if_rejected(operation)
+            response = send()
+            status = response.status_code
+            if status == 401 and not getattr(auth, "renewable", False):
+                self._rejected = AuthenticationError(operation, status, *_error_fields(response))
+            elif status < 400 or status in (400, 403, 404):  # the credentials themselves were accepted
+                self._accepted.set()
+            return response
+
+    def _attempts(
+        self,
+        method: str,
+        url: str,
+        operation: str,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        auth: requests.auth.AuthBase | None,
+        retry_post: bool,
+    ) -> requests.Response:
         s = self.settings
         idempotent = method in {"GET", "PUT", "DELETE", "HEAD"} or retry_post
         deadline = time.monotonic() + s.retry_deadline
@@ -196,16 +265,7 @@ class ModelArtsClient:
             self.calls[kind] += 1
             delay: float | None = None
             try:
-                response = self._session.request(
-                    method,
-                    url,
-                    params=params,
-                    json=json,
-                    auth=auth,
-                    timeout=(s.connect_timeout, s.read_timeout),
-                    verify=not s.insecure,
-                    allow_redirects=False,
-                )
+                response = self._request(method, url, operation, params, json, auth)
             except requests.exceptions.RequestException as exc:
                 not_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or any(
                     isinstance(getattr(arg, "reason", None), NewConnectionError) for arg in exc.args
@@ -225,7 +285,10 @@ class ModelArtsClient:
                     return response
                 retryable = status in RETRY_STATUSES and (idempotent or status == 429)
                 if not retryable or attempt >= s.max_retries:
-                    raise api_error_for(operation, status, *_error_fields(response)) from None
+                    error = api_error_for(operation, status, *_error_fields(response))
+                    if isinstance(error, AuthenticationError):
+                        self._rejected = error  # never again in this process: no lock-out loop
+                    raise error from None
                 delay = _retry_after(response)
                 log.info("%s: HTTP %s, retrying", operation, status)
             if delay is None:
@@ -269,7 +332,10 @@ class ModelArtsClient:
 
     def get_workspace(self, workspace_id: str) -> Workspace:
         operation = f"get workspace {workspace_id}"
-        return parse(Workspace, self._call("GET", f"/workspaces/{quote(workspace_id, safe='')}", operation), operation)
+        found = parse(Workspace, self._call("GET", f"/workspaces/{quote(workspace_id, safe='')}", operation), operation)
+        if found.id != workspace_id:  # never let a confused answer point the state at another workspace
+            raise ResponseError(f"{operation}: the answer is about another workspace ({found.id[:64]!r})")
+        return found
 
     def iter_workspaces(
         self,

@@ -175,12 +175,14 @@ class WorkspaceProvider(ResourceProvider):
         body = spec.api_body(props, include_eps=True)
         name = props["name"]
         deadline = time.monotonic() + float(props["create_timeout"])
+        uncertain = False  # an earlier POST may still take effect after the look-up missed it
         for attempt in range(CREATE_ATTEMPTS):
             try:
                 return api.create_workspace(body)
             except (TransportError, ServerError) as exc:
                 if isinstance(exc, TransportError) and not exc.maybe_applied:
                     raise
+                uncertain = True
                 _progress(f"create of {name!r} has an unknown outcome ({exc}); checking by name")
                 existing = self._exact(api, name)
                 if existing is not None and existing.status != "DELETING":
@@ -193,6 +195,9 @@ class WorkspaceProvider(ResourceProvider):
                 existing = self._exact(api, name)
                 if existing is None:
                     raise
+                if existing.status != "DELETING" and uncertain:
+                    _progress(f"create of {name!r}: the earlier request took effect late; using {existing.id}")
+                    return api.get_workspace(existing.id)
                 if existing.status != "DELETING":
                     raise ModelArtsError(
                         f"name: a workspace named {name!r} already exists ({existing.id}); choose another name, "
