@@ -181,10 +181,14 @@ def adoption_code(workspaces: Sequence[Workspace], skipped: Sequence[tuple[Works
     return "\n".join(lines) + "\n"
 
 
+def _status(workspace: WorkspaceSummary) -> str:
+    return f"status {workspace.status} {workspace.status_info}".rstrip()
+
+
 def _adoptable(client: ModelArtsClient, name: str | None) -> tuple[list[Workspace], list[tuple[WorkspaceSummary, str]]]:
     """Every NORMAL workspace with its grants (the list has none), fetched in parallel."""
     summaries = client.list_workspaces(name=name, sort_by="name", order="asc")
-    skipped = [(w, f"status {w.status} {w.status_info}".rstrip()) for w in summaries if w.status != "NORMAL"]
+    skipped = [(w, _status(w)) for w in summaries if w.status != "NORMAL"]
     wanted = [w for w in summaries if w.status == "NORMAL" and w.id != DEFAULT_WORKSPACE_ID]
 
     def detail(summary: WorkspaceSummary) -> Workspace | None:
@@ -200,7 +204,7 @@ def _adoptable(client: ModelArtsClient, name: str | None) -> tuple[list[Workspac
         if workspace is None:
             skipped.append((summary, "deleted while listing"))
         elif workspace.status != "NORMAL":
-            skipped.append((summary, f"status {workspace.status} {workspace.status_info}".rstrip()))
+            skipped.append((summary, _status(workspace)))
         else:
             adopt.append(workspace)
     return adopt, skipped

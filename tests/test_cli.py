@@ -23,7 +23,7 @@ from modelarts_provider.client import ModelArtsClient
 from modelarts_provider.emulator import Emulator
 from modelarts_provider.models import Workspace, WorkspaceSummary
 from modelarts_provider.provider import WorkspaceProvider
-from tests.conftest import settings_for
+from tests.conftest import hw_env, settings_for
 from tests.e2e.pulumi_cli import REPO
 
 EPS = "0f0e0d0c-1111-4222-8333-444455556666"
@@ -170,19 +170,11 @@ def test_string_literals_round_trip(value: str) -> None:
 
 
 @pytest.fixture
-def hw_env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def cli_env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     for key in list(os.environ):
         if key.startswith("HW_"):
             monkeypatch.delenv(key)
-    cfg = emulator.config
-    env = {
-        "HW_REGION_NAME": cfg.region,
-        "HW_MODELARTS_ENDPOINT": emulator.url,
-        "HW_AUTH_URL": emulator.url + "/v3",
-        "HW_ACCESS_KEY": cfg.access_key,
-        "HW_SECRET_KEY": cfg.secret_key,
-        "HW_MAX_RETRIES": "0",
-    }
+    env = hw_env(emulator) | {"HW_MAX_RETRIES": "0"}
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return env
@@ -200,7 +192,7 @@ def made(emulator: Emulator) -> dict[str, Workspace]:
     }
 
 
-def test_list_json_and_name_filter(hw_env: dict[str, str], made: dict[str, Workspace], capsys: Any) -> None:
+def test_list_json_and_name_filter(cli_env: dict[str, str], made: dict[str, Workspace], capsys: Any) -> None:
     assert run(["workspaces", "list", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["name"] for r in rows} == {"default", "team-a", "team-b", "其他空间"}
@@ -209,7 +201,7 @@ def test_list_json_and_name_filter(hw_env: dict[str, str], made: dict[str, Works
     assert [(r["name"], r["id"]) for r in rows] == [("team-a", made["team-a"].id), ("team-b", made["team-b"].id)]
 
 
-def test_list_table_is_aligned_with_cjk_names(hw_env: dict[str, str], made: dict[str, Workspace], capsys: Any) -> None:
+def test_list_table_is_aligned_with_cjk_names(cli_env: dict[str, str], made: dict[str, Workspace], capsys: Any) -> None:
     assert run(["workspaces", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["ID", "NAME", "AUTH_TYPE", "STATUS", "ENTERPRISE_PROJECT_ID"]
@@ -221,7 +213,7 @@ def test_list_table_is_aligned_with_cjk_names(hw_env: dict[str, str], made: dict
     assert len(starts) == 1
 
 
-def test_show_json_and_text(hw_env: dict[str, str], made: dict[str, Workspace], capsys: Any) -> None:
+def test_show_json_and_text(cli_env: dict[str, str], made: dict[str, Workspace], capsys: Any) -> None:
     ws = made["team-b"]
     assert run(["workspaces", "show", ws.id, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -233,7 +225,7 @@ def test_show_json_and_text(hw_env: dict[str, str], made: dict[str, Workspace], 
     assert "grants:             1" in text and "  - alice  user_id=" in text and "user_type=IAM" in text
 
 
-def test_adopt_code_in_process(hw_env: dict[str, str], made: dict[str, Workspace], capsys: Any) -> None:
+def test_adopt_code_in_process(cli_env: dict[str, str], made: dict[str, Workspace], capsys: Any) -> None:
     assert run(["workspaces", "adopt-code", "--name", "team"]) == 0
     code = capsys.readouterr().out
     assert f'adopt_id="{made["team-a"].id}"' in code and f'adopt_id="{made["team-b"].id}"' in code
@@ -249,7 +241,7 @@ def one_line_error(err: str) -> str:
 
 
 def test_wrong_credentials_fail_with_one_line(
-    hw_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: Any
+    cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     monkeypatch.setenv("HW_SECRET_KEY", "not-the-secret")
     assert run(["workspaces", "list"]) == 1
@@ -258,7 +250,7 @@ def test_wrong_credentials_fail_with_one_line(
     assert captured.out == "" and "APIGW.0301" in line and "request id" in line and "not-the-secret" not in line
 
 
-def test_unknown_workspace_fails_with_the_modelarts_code(hw_env: dict[str, str], capsys: Any) -> None:
+def test_unknown_workspace_fails_with_the_modelarts_code(cli_env: dict[str, str], capsys: Any) -> None:
     assert run(["workspaces", "show", "f" * 32]) == 1
     assert "ModelArts.7005" in one_line_error(capsys.readouterr().err)
 
@@ -278,7 +270,7 @@ def test_missing_settings_fail_in_a_real_process_without_traceback() -> None:
 
 
 def test_unreachable_endpoint_fails_with_one_line(
-    hw_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: Any
+    cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     monkeypatch.setenv("HW_MODELARTS_ENDPOINT", "http://127.0.0.1:9")
     monkeypatch.setenv("HW_PROJECT_ID", "0" * 32)

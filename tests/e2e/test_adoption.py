@@ -15,7 +15,7 @@ import pytest
 
 from modelarts_provider.client import ModelArtsClient
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
-from tests.conftest import settings_for
+from tests.conftest import hw_env, settings_for
 from tests.e2e.pulumi_cli import REPO, Project
 
 EPS = "0f0e0d0c-1111-4222-8333-444455556666"
@@ -27,18 +27,6 @@ UNKNOWN_USER_ID = "0123456789abcdef0123456789abcdef"
 def emu() -> Iterator[Emulator]:
     with Emulator(EmulatorConfig(delete_duration=0.2)) as emulator:
         yield emulator
-
-
-def hw_env(emu: Emulator) -> dict[str, str]:
-    """The same variables a pipeline would set: they configure both the CLI and the provider."""
-    cfg = emu.config
-    return {
-        "HW_REGION_NAME": cfg.region,
-        "HW_MODELARTS_ENDPOINT": emu.url,
-        "HW_AUTH_URL": emu.url + "/v3",
-        "HW_ACCESS_KEY": cfg.access_key,
-        "HW_SECRET_KEY": cfg.secret_key,
-    }
 
 
 def test_adopt_code_output_adopts_the_estate_without_writes(emu: Emulator, tmp_path: Path) -> None:

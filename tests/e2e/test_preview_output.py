@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
+from tests.conftest import hw_env
 from tests.e2e.pulumi_cli import Project
 
 EPS = "c0ffee00-1111-4222-8333-444455556666"
@@ -31,15 +32,7 @@ def emu() -> Iterator[Emulator]:
 
 @pytest.fixture(scope="module")
 def project(emu: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Project:
-    cfg = emu.config
-    env = {
-        "HW_REGION_NAME": cfg.region,
-        "HW_MODELARTS_ENDPOINT": emu.url,
-        "HW_AUTH_URL": emu.url + "/v3",
-        "HW_ACCESS_KEY": cfg.access_key,
-        "HW_SECRET_KEY": cfg.secret_key,
-    }
-    return Project.create(tmp_path_factory.mktemp("preview") / "project", env)
+    return Project.create(tmp_path_factory.mktemp("preview") / "project", hw_env(emu))
 
 
 def program(**changes: dict[str, Any]) -> list[dict[str, Any]]:
