@@ -43,12 +43,20 @@ def _grant_dict(grant: Any) -> Any:
     return grant
 
 
+def _grant_list(grants: Any) -> Any:
+    """Grant dataclasses as dicts; anything but a list is passed on as it is, so that check says
+    "must be a list" instead of judging the characters of a string or the keys of a dict."""
+    if isinstance(grants, (list, tuple)):
+        return [_grant_dict(g) for g in grants]
+    return grants
+
+
 def _grants_input(grants: Any) -> Any:
     if grants is None:
         return None
     if isinstance(grants, pulumi.Output):
-        return grants.apply(lambda gs: [_grant_dict(g) for g in gs] if gs is not None else None)
-    return [_grant_dict(g) for g in grants]
+        return grants.apply(_grant_list)
+    return _grant_list(grants)
 
 
 class Workspace(Resource, module="modelarts", name="Workspace"):
