@@ -359,11 +359,16 @@ class ModelArtsClient:
         if order is not None:
             params["order"] = order
         offset = 0
+        seen: set[str] = set()
         while True:
             params["offset"] = offset
             page = parse(
                 WorkspacePage, self._call("GET", "/workspaces", "list workspaces", params=params), "list workspaces"
             )
+            ids = {w.id for w in page.workspaces}
+            if ids and ids <= seen:  # an API that ignores offset would otherwise page forever
+                raise ResponseError(f"list workspaces: offset {offset} returned only workspaces already listed")
+            seen |= ids
             yield from page.workspaces
             offset += len(page.workspaces)
             if not page.workspaces or offset >= page.total_count:

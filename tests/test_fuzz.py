@@ -1,0 +1,275 @@
+"""Property-based tests (hypothesis) of the code that builds requests and reads answers.
+
+Answers: every client operation and the provider's read are fed arbitrary statuses, content
+types and bodies (workspace-shaped JSON with missing, null, mistyped and extra fields, other
+JSON, HTML error pages, empty and binary bodies) through a fake transport. Each call either
+returns a well-typed result about what was asked for, or raises one of this package's errors
+with a bounded one-line message: never another exception, never a wrong id in the state.
+
+Requests: for arbitrary inputs, check never raises, normalisation is stable, and whatever check
+accepts, the API (the emulator's validation) accepts too: preview is at least as strict.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from requests.adapters import HTTPAdapter
+
+from modelarts_provider import spec
+from modelarts_provider.client import ModelArtsClient, new_session
+from modelarts_provider.emulator.config import EmulatorConfig
+from modelarts_provider.emulator.errors import ApiError as EmulatorApiError
+from modelarts_provider.emulator.iam import UserDirectory
+from modelarts_provider.emulator.store import WorkspaceStore
+from modelarts_provider.errors import ModelArtsError
+from modelarts_provider.models import Workspace, WorkspaceSummary
+from modelarts_provider.provider import WorkspaceProvider
+from modelarts_provider.settings import resolve
+
+WORKSPACE_ID = "0123456789abcdef0123456789abcdef"
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# -- answers ------------------------------------------------------------------------------------------
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=20)
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=10,
+)
+plausible = {
+    "id": st.one_of(st.just(WORKSPACE_ID), st.from_regex(r"[0-9a-f]{32}", fullmatch=True), json_values),
+    "name": st.one_of(st.from_regex(r"[a-z][a-z0-9-]{3,20}", fullmatch=True), json_values),
+    "status": st.one_of(
+        st.sampled_from(["NORMAL", "normal", "DELETING", "CREATE_FAILED", "DELETE_FAILED"]), json_values
+    ),
+    "auth_type": st.one_of(st.sampled_from(["public", "PRIVATE", "Internal"]), json_values),
+    "create_time": st.one_of(st.integers(0, 2**41), st.text(max_size=14), json_values),
+    "grants": st.one_of(
+        st.lists(
+            st.fixed_dictionaries(
+                {}, optional={"user_id": json_values, "user_name": json_values, "user_type": json_values}
+            ),
+            max_size=3,
+        ),
+        json_values,
+    ),
+}
+workspace_like = st.fixed_dictionaries(
+    {},
+    optional={
+        **plausible,
+        "description": json_values,
+        "owner": json_values,
+        "update_time": json_values,
+        "enterprise_project_id": json_values,
+        "status_info": json_values,
+        "surprise": json_values,
+    },
+)
+page_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "total_count": st.one_of(st.integers(-1, 10**12), json_values),
+        "count": json_values,
+        "workspaces": st.one_of(st.lists(workspace_like, max_size=3), json_values),
+    },
+)
+HTML = (
+    b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1>" + b"x" * 3000 + b"</body></html>"
+)
+bodies = st.one_of(
+    workspace_like.map(lambda d: json.dumps(d).encode()),
+    page_like.map(lambda d: json.dumps(d).encode()),
+    json_values.map(lambda v: json.dumps(v).encode()),
+    st.sampled_from([HTML, b"", b"null", b"{", b'{"error_code": 42}', b"\xff\xfe\x00garbage"]),
+    st.binary(max_size=40),
+)
+answers = st.tuples(
+    st.sampled_from([200, 201, 204, 302, 400, 401, 403, 404, 409, 429, 500, 502, 503]),
+    st.sampled_from(["application/json", "application/json; charset=utf-8", "text/html", "text/plain", ""]),
+    bodies,
+)
+
+
+class Canned(HTTPAdapter):
+    """A transport that answers every request with the same status, content type and body."""
+
+    def __init__(self, status: int, content_type: str, body: bytes) -> None:
+        super().__init__()
+        self.answer = (status, content_type, body)
+        self.calls = 0
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        self.calls += 1
+        assert self.calls < 50, "a surprising answer must not make the client loop"
+        status, content_type, body = self.answer
+        response = requests.Response()
+        response.status_code = status
+        response._content = body
+        if content_type:
+            response.headers["Content-Type"] = content_type
+        response.headers["X-Request-Id"] = "req-1"
+        response.request = request
+        response.url = request.url or ""
+        return response
+
+
+def canned_client(answer: tuple[int, str, bytes], method: str = "token") -> ModelArtsClient:
+    explicit: dict[str, Any] = {
+        "region": "cn-north-4",
+        "project_id": "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e",
+        "modelarts_endpoint": "https://modelarts.fuzz.example",
+        "auth_url": "https://iam.fuzz.example",
+        "max_retries": 0,
+    }
+    if method == "token":
+        explicit["token"] = "fuzz-token"
+    else:
+        explicit.update(user_name="u", password="fuzz-password", domain_name="d")
+    session = new_session()
+    session.mount("https://", Canned(*answer))
+    return ModelArtsClient(resolve(explicit=explicit, environ={}), session=session)
+
+
+def assert_clear(exc: ModelArtsError) -> None:
+    text = str(exc)
+    assert text and "\n" not in text and len(text) < 1200
+    assert "<html" not in text and "fuzz-token" not in text and "fuzz-password" not in text
+
+
+def call(operation: str, client: ModelArtsClient) -> Any:
+    if operation == "get":
+        return client.get_workspace(WORKSPACE_ID)
+    if operation == "list":
+        return client.list_workspaces()
+    if operation == "create":
+        return client.create_workspace({"name": "fuzzed"})
+    if operation == "update":
+        return client.update_workspace(WORKSPACE_ID, {"name": "fuzzed"})
+    if operation == "delete":
+        return client.delete_workspace(WORKSPACE_ID)
+    return client.get_maas_workspaces()
+
+
+@FUZZ
+@given(answer=answers, operation=st.sampled_from(["get", "list", "create", "update", "delete", "maas"]))
+def test_any_answer_is_a_result_or_a_clear_error(answer: tuple[int, str, bytes], operation: str) -> None:
+    try:
+        result = call(operation, canned_client(answer))
+    except ModelArtsError as exc:
+        assert_clear(exc)
+        return
+    assert answer[0] < 400
+    if operation == "get":
+        assert isinstance(result, Workspace) and result.id == WORKSPACE_ID
+        assert all(isinstance(g.user_name, (str, type(None))) for g in result.grants)
+    elif operation == "list":
+        assert all(isinstance(w, WorkspaceSummary) and w.id and w.name for w in result)
+    elif operation == "create":
+        assert isinstance(result, Workspace) and result.id and result.name
+        assert isinstance(result.status, str) and isinstance(result.create_time, (int, type(None)))
+
+
+@FUZZ
+@given(answer=answers)
+def test_any_iam_answer_is_a_token_or_a_clear_error(answer: tuple[int, str, bytes]) -> None:
+    """The password token request gets the odd answer (the workspace call after it too)."""
+    from modelarts_provider.auth import TOKENS
+
+    TOKENS.clear()
+    try:
+        canned_client(answer, method="password").list_workspaces()
+    except ModelArtsError as exc:
+        assert_clear(exc)
+    finally:
+        TOKENS.clear()
+
+
+@FUZZ
+@given(answer=answers)
+def test_read_never_puts_a_wrong_workspace_in_the_state(answer: tuple[int, str, bytes]) -> None:
+    provider = WorkspaceProvider()
+    provider._api = canned_client(answer)
+    try:
+        result = provider.read(WORKSPACE_ID, {"name": "declared", "declared_grants": []})
+    except ModelArtsError as exc:
+        assert_clear(exc)
+        return
+    assert result.id in ("", WORKSPACE_ID)  # gone, or the workspace asked for
+    if result.id:
+        outs = result.outs or {}
+        assert outs["workspace_id"] == WORKSPACE_ID and isinstance(outs["name"], str)
+        assert spec.validate({k: v for k, v in (result.inputs or {}).items() if k in spec.API_FIELDS}) is not None
+
+
+def test_an_api_that_ignores_offset_is_an_error_not_an_endless_loop() -> None:
+    page = {"total_count": 10**9, "count": 1, "workspaces": [{"id": WORKSPACE_ID, "name": "same-every-time"}]}
+    client = canned_client((200, "application/json", json.dumps(page).encode()))
+    try:
+        client.list_workspaces()
+    except ModelArtsError as exc:
+        assert "already listed" in str(exc)
+    else:
+        raise AssertionError("expected an error")
+
+
+# -- requests -------------------------------------------------------------------------------------------
+
+names = st.one_of(st.from_regex(r"[A-Za-z0-9_\-]{4,64}", fullmatch=True), st.text(max_size=70), json_values)
+grant_values = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "user_id": st.one_of(st.from_regex(r"[0-9a-f]{32}", fullmatch=True), json_values),
+            "user_name": st.one_of(st.sampled_from(["alice", "bob", ""]), json_values),
+            "user_type": st.one_of(st.sampled_from(["IAM", "federate", "AGENCY", "robot"]), json_values),
+            "role": json_values,
+        },
+    ),
+    json_values,
+)
+inputs = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": names,
+        "description": st.one_of(st.text(max_size=300), json_values),
+        "auth_type": st.one_of(st.sampled_from(["PUBLIC", "private", "Internal", "other"]), json_values),
+        "grants": st.one_of(st.lists(grant_values, max_size=4), json_values),
+        "enterprise_project_id": st.one_of(st.just("0"), st.uuids().map(str), st.text(max_size=10), json_values),
+        "create_timeout": st.one_of(st.floats(-10, 10**6, allow_nan=False), json_values),
+        "delete_timeout": st.one_of(st.integers(-10, 10**6), json_values),
+        "adopt_by_name": st.one_of(st.booleans(), json_values),
+        "colour": json_values,
+    },
+)
+
+
+def emulator_store() -> WorkspaceStore:
+    lock = threading.RLock()
+    return WorkspaceStore(EmulatorConfig(), lock, UserDirectory(lock))
+
+
+@settings(max_examples=400, deadline=None)
+@given(props=inputs)
+def test_what_check_accepts_the_api_accepts(props: dict[str, Any]) -> None:
+    failures = spec.validate(props)  # never raises, whatever the input
+    assert all(f.property and f.reason for f in failures)
+    if failures:
+        return
+    normal = spec.normalize(props)
+    assert spec.normalize(normal) == normal
+    assert spec.changed_fields(normal, props) == []
+    assert spec.validate(normal) == []
+    try:
+        emulator_store().create(spec.api_body(props, include_eps=True), "owner", lambda: False)
+    except EmulatorApiError as exc:
+        raise AssertionError(f"check accepted {props!r} but the API rejects it: {exc.message}") from None
