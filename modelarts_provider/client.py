@@ -19,7 +19,9 @@ from urllib3.exceptions import NewConnectionError
 
 from . import auth as authn
 from .errors import (
+    ApiError,
     AuthenticationError,
+    NotFoundError,
     ResponseError,
     TransportError,
     api_error_for,
@@ -33,6 +35,7 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_BACKOFF = 10.0
 MAX_RETRY_AFTER = 60.0
 PAGE_SIZE = 1000
+AMBIGUOUS_NOT_FOUND_CODE = "ModelArts.0104"
 USER_AGENT = "modelarts-provider (python-requests)"
 
 
@@ -332,10 +335,20 @@ class ModelArtsClient:
 
     def get_workspace(self, workspace_id: str) -> Workspace:
         operation = f"get workspace {workspace_id}"
-        found = parse(Workspace, self._call("GET", f"/workspaces/{quote(workspace_id, safe='')}", operation), operation)
+        try:
+            answer = self._call("GET", f"/workspaces/{quote(workspace_id, safe='')}", operation)
+        except ApiError as exc:
+            # Some regions answer a missing workspace with the generic parameter error.
+            if exc.status == 400 and exc.error_code == AMBIGUOUS_NOT_FOUND_CODE and not self._listed(workspace_id):
+                raise NotFoundError(exc.operation, exc.status, exc.error_code, exc.error_msg, exc.request_id) from None
+            raise
+        found = parse(Workspace, answer, operation)
         if found.id != workspace_id:  # never let a confused answer point the state at another workspace
             raise ResponseError(f"{operation}: the answer is about another workspace ({found.id[:64]!r})")
         return found
+
+    def _listed(self, workspace_id: str) -> bool:
+        return any(w.id == workspace_id for w in self.iter_workspaces())
 
     def iter_workspaces(
         self,

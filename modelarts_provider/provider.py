@@ -7,11 +7,12 @@ and the environment there. Errors reach the user as one line, without a Python t
 
 from __future__ import annotations
 
+import functools
 import sys
 import threading
 import time
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import pulumi
 from pulumi.dynamic import (
@@ -50,6 +51,35 @@ def _progress(message: str) -> None:
     with _PROGRESS_LOCK:
         sys.stderr.write(f"info: {message}\n")
         sys.stderr.flush()
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+_DISPLAY_CLASSES: dict[type[ModelArtsError], type[ModelArtsError]] = {}
+
+
+def _display_class(cls: type[ModelArtsError]) -> type[ModelArtsError]:
+    """A subclass that prints as `WorkspaceStateError: ...` instead of with this package's module
+    path: the engine shows `traceback.format_exc()`, which names the exception's module."""
+    display = _DISPLAY_CLASSES.get(cls)
+    if display is None:
+        display = type(cls.__name__, (cls,), {"__module__": "builtins", "__doc__": cls.__doc__})
+        _DISPLAY_CLASSES[cls] = display
+    return display
+
+
+def _one_line_errors(method: Callable[P, R]) -> Callable[P, R]:
+    """Our errors leave the provider as one readable line; isinstance checks still hold."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except ModelArtsError as exc:
+            exc.__class__ = _display_class(type(exc))
+            raise
+
+    return wrapper
 
 
 class WorkspaceProvider(ResourceProvider):
@@ -114,6 +144,7 @@ class WorkspaceProvider(ResourceProvider):
 
     # -- create ---------------------------------------------------------------------------
 
+    @_one_line_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
         props = spec.normalize(spec.unwrap(props))
         api = self._client()
@@ -243,6 +274,7 @@ class WorkspaceProvider(ResourceProvider):
 
     # -- read -----------------------------------------------------------------------------
 
+    @_one_line_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         props = spec.unwrap(props)
         try:
@@ -300,6 +332,7 @@ class WorkspaceProvider(ResourceProvider):
 
     # -- update ---------------------------------------------------------------------------
 
+    @_one_line_errors
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         props = spec.normalize(spec.unwrap(news))
         old = spec.unwrap(olds)
@@ -316,6 +349,7 @@ class WorkspaceProvider(ResourceProvider):
 
     # -- delete ---------------------------------------------------------------------------
 
+    @_one_line_errors
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         props = spec.unwrap(props)
         name = props.get("name") or id_

@@ -237,3 +237,20 @@ def test_keep_alive_connections_are_reused(emulator: Emulator) -> None:
     pools = list(client._session.get_adapter(emulator.url).poolmanager.pools._container.values())
     assert len(pools) == 1
     assert pools[0].num_connections == 1 and pools[0].num_requests == 10
+
+
+def test_generic_parameter_error_for_a_missing_workspace_is_not_found(emulator: Emulator) -> None:
+    client = ModelArtsClient(settings_for(emulator, project_id=emulator.config.project_id))
+    kept = client.create_workspace({"name": "still-here"})
+    missing = "d" * 32
+    for workspace_id in (missing, kept.id):
+        emulator.add_fault(
+            Fault(
+                kind="status", status=400, error_code="ModelArts.0104", method="GET", path=f"/workspaces/{workspace_id}"
+            )
+        )
+    with pytest.raises(NotFoundError):
+        client.get_workspace(missing)
+    with pytest.raises(ApiError) as info:  # it exists: a real parameter error, not "gone"
+        client.get_workspace(kept.id)
+    assert not isinstance(info.value, NotFoundError)

@@ -379,3 +379,16 @@ def test_progress_is_one_write_per_line(monkeypatch: pytest.MonkeyPatch) -> None
         list(pool.map(lambda i: provider._progress(f"deleting workspace {i}"), range(20)))
     assert len(writes) == 20
     assert all(w.startswith("info: deleting workspace ") and w.count("\n") == 1 and w.endswith("\n") for w in writes)
+
+
+def test_errors_print_as_one_line_without_module_path(emu: Emulator, provider: WorkspaceProvider) -> None:
+    import traceback
+
+    created = provider.create(checked(provider, name="one-liner"))
+    emu.add_fault(Fault(kind="delete_failed", method="DELETE"))
+    try:
+        provider.delete(created.id, created.outs or {})
+    except WorkspaceStateError:
+        text = traceback.format_exc(limit=0)
+    assert text.startswith("WorkspaceStateError: workspace 'one-liner'") and text.count("\n") == 1
+    provider.delete(created.id, created.outs or {})
