@@ -50,6 +50,11 @@ def new_session(pool_size: int = 32) -> requests.Session:
     return session
 
 
+def backoff(attempt: int) -> float:
+    """Seconds to wait before retry number `attempt + 1`: exponential with jitter, capped."""
+    return float(min(MAX_BACKOFF, 0.2 * 2**attempt) * (0.5 + random.random() / 2))
+
+
 def _retry_after(response: requests.Response) -> float | None:
     value = response.headers.get("Retry-After")
     if not value:
@@ -295,7 +300,7 @@ class ModelArtsClient:
                 delay = _retry_after(response)
                 log.info("%s: HTTP %s, retrying", operation, status)
             if delay is None:
-                delay = min(MAX_BACKOFF, 0.2 * 2**attempt) * (0.5 + random.random() / 2)
+                delay = backoff(attempt)
             delay = min(delay, MAX_RETRY_AFTER)
             if time.monotonic() + delay > deadline:
                 raise TransportError(operation, f"gave up after {attempt + 1} attempts (retry deadline)", False)

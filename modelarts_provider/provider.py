@@ -206,8 +206,13 @@ class WorkspaceProvider(ResourceProvider):
         body = spec.api_body(props, include_eps=True)
         name = props["name"]
         deadline = time.monotonic() + float(props["create_timeout"])
+        from .client import backoff
+
         uncertain = False  # an earlier POST may still take effect after the look-up missed it
-        for attempt in range(CREATE_ATTEMPTS):
+        attempts = max(CREATE_ATTEMPTS, api.settings.max_retries + 1)
+        for attempt in range(attempts):
+            if uncertain:  # back off like any retry: a 5xx burst must not use up every attempt at once
+                time.sleep(backoff(attempt - 1))
             try:
                 return api.create_workspace(body)
             except (TransportError, ServerError) as exc:
@@ -218,7 +223,7 @@ class WorkspaceProvider(ResourceProvider):
                 existing = self._exact(api, name)
                 if existing is not None and existing.status != "DELETING":
                     return api.get_workspace(existing.id)
-                if attempt == CREATE_ATTEMPTS - 1:
+                if attempt == attempts - 1:
                     raise
             except ApiError as exc:
                 if exc.status != 400:

@@ -108,3 +108,23 @@ def test_an_answer_about_another_workspace_is_an_error(emulator: Emulator) -> No
     client._call = confused  # type: ignore[method-assign]
     with pytest.raises(ResponseError, match="another workspace"):
         client.get_workspace(made.id)
+
+
+def test_a_5xx_burst_on_create_is_waited_out_within_max_retries(emulator: Emulator) -> None:
+    """Re-POSTs after an unknown outcome back off like other retries (max_retries + 1 attempts):
+    5 answers of 503 in a row are outlasted; an endless one is a clear error after 4 attempts (the
+    floor) when maxRetries is 2."""
+    provider: WorkspaceProvider = engine_provider(stack_config(emulator))
+    emulator.add_fault(Fault(kind="status", status=503, method="POST", count=5))
+    created = provider.create(checked(provider, name="after-the-burst"))
+    assert [w["id"] for w in emulator.workspaces() if w["name"] == "after-the-burst"] == [created.id]
+    assert emulator.counts()["POST"] == 6
+
+    strict = engine_provider({**stack_config(emulator), "huaweicloud:maxRetries": "2"})
+    emulator.add_fault(Fault(kind="status", status=503, method="POST", count=None))
+    emulator.reset_counts()
+    with pytest.raises(ModelArtsError, match="HTTP 503"):
+        strict.create(checked(strict, name="burst-too-long"))
+    emulator.clear_faults()
+    assert emulator.counts()["POST"] == 4
+    assert "burst-too-long" not in {w["name"] for w in emulator.workspaces()}

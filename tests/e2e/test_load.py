@@ -53,9 +53,10 @@ def test_hundred_workspaces_under_5xx_and_429(emu: Emulator, project: Project, p
 
     # create: 5xx answers to POST have an unknown outcome (looked up by name), 429s are retried
     project.program(program())
-    post_5xx = add_faults(emu, "POST", CREATE_PATH, {"kind": "status", "status": 503, "count": 5})
-    post_5xx += add_faults(emu, "POST", CREATE_PATH, {"kind": "status", "status": 502, "count": 3})
+    # (429s first: a burst of 5xx meeting the same resource 4 times in a row would be a real failure)
     post_429 = add_faults(emu, "POST", CREATE_PATH, {**THROTTLED, "count": 10})
+    post_5xx = add_faults(emu, "POST", CREATE_PATH, {"kind": "status", "status": 503, "count": 3})
+    post_5xx += add_faults(emu, "POST", CREATE_PATH, {"kind": "status", "status": 502, "count": 2})
     with FIGURES.step(f"{label}: create {SIZE}", emu, faults=post_5xx + post_429) as record:
         project.up(*flags)
     assert emu.faults() == []
