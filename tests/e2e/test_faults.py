@@ -56,10 +56,11 @@ def emu() -> Iterator[Emulator]:
 
 
 @pytest.fixture(scope="module")
-def project(emu: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Project:
+def project(emu: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     proj = Project.create(tmp_path_factory.mktemp("faults") / "project", hw_env(emu))
     proj.config("modelarts:readTimeout", str(READ_TIMEOUT))
-    return proj
+    yield proj
+    assert stop_leftovers(proj.root, wait=5.0) == []  # whatever happens, nothing of ours keeps running
 
 
 def with_descriptions(program: list[dict[str, Any]], text: str, resources: set[str]) -> list[dict[str, Any]]:
@@ -381,8 +382,9 @@ def stop_leftovers(root: Path, wait: float = 10.0) -> list[int]:
                 found.append(int(proc_dir.name))
         return found
 
+    settled = time.monotonic() + 2.0  # keep looking a little: a plugin may still be starting
     deadline = time.monotonic() + wait
-    while (pids := running()) and time.monotonic() < deadline:
+    while ((pids := running()) or time.monotonic() < settled) and time.monotonic() < deadline:
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
