@@ -21,6 +21,7 @@ from . import auth as authn
 from .errors import (
     ApiError,
     AuthenticationError,
+    ConfigurationError,
     NotFoundError,
     ResponseError,
     TransportError,
@@ -120,7 +121,7 @@ class ModelArtsClient:
         assert s.user_name and s.password and s.domain_name
         body = authn.password_token_body(s.user_name, s.password, s.domain_name, s.project_id, s.region)
         if not s.project_id and not s.region:
-            raise AuthenticationError("IAM token", 0, None, "set huaweicloud:region or huaweicloud:projectId")
+            raise ConfigurationError("an IAM token needs huaweicloud:region (HW_REGION_NAME) or huaweicloud:projectId")
         response = self._send(
             "POST", f"{s.iam_url}/v3/auth/tokens", "get IAM token", json=body, auth=None, retry_post=True
         )
@@ -162,7 +163,7 @@ class ModelArtsClient:
     def _find_project_id(self) -> str:
         s = self.settings
         if not s.region:
-            raise AuthenticationError("look up project id", 0, None, "set huaweicloud:projectId or huaweicloud:region")
+            raise ConfigurationError("set huaweicloud:projectId (HW_PROJECT_ID) or huaweicloud:region (HW_REGION_NAME)")
         found: str | None = None
         if self._method == "password":
             probe = authn.PasswordTokenAuth(s.credential_fingerprint(), self._token_fetcher)
@@ -180,8 +181,8 @@ class ModelArtsClient:
             projects = self._json(response, "look up project id").get("projects")
             matches = [p for p in projects or [] if isinstance(p, dict) and p.get("name") == s.region]
             if not matches or not matches[0].get("id"):
-                raise AuthenticationError(
-                    "look up project id", 0, None, f"no project named {s.region!r}; set huaweicloud:projectId"
+                raise ConfigurationError(
+                    f"IAM knows no project named {s.region!r}; set huaweicloud:projectId (HW_PROJECT_ID)"
                 )
             found = str(matches[0]["id"])
         return found
@@ -410,7 +411,7 @@ class ModelArtsClient:
     def get_maas_workspaces(self, region_id: str | None = None) -> MaasWorkspaces:
         region = region_id or self.settings.region
         if not region:
-            raise AuthenticationError("get MaaS workspaces", 0, None, "give a region id or set huaweicloud:region")
+            raise ConfigurationError("get MaaS workspaces: give a region id or set huaweicloud:region (HW_REGION_NAME)")
         operation = f"get MaaS workspaces of {region}"
         path = f"/maas/services/workspace/{quote(region, safe='')}"
         return parse(MaasWorkspaces, self._call("GET", path, operation), operation)
