@@ -235,17 +235,8 @@ def sorted_grants(grants: list[Any]) -> list[Any]:
 
 def grants_match(declared: Sequence[Mapping[str, Any]], actual: Sequence[Mapping[str, Any]]) -> bool:
     """Same users with the same types, in any order; fields the server filled in are not drift."""
-    if len(declared) != len(actual):
-        return False
-    remaining = [dict(a) for a in actual]
-    for want in declared:
-        for i, have in enumerate(remaining):
-            if _matches(want, have):
-                del remaining[i]
-                break
-        else:
-            return False
-    return True
+    matched, leftover = _pair(declared, actual)
+    return len(matched) == len(declared) and not leftover
 
 
 def _matches(want: Mapping[str, Any], have: Mapping[str, Any]) -> bool:
@@ -254,18 +245,25 @@ def _matches(want: Mapping[str, Any], have: Mapping[str, Any]) -> bool:
     return have.get(field) == ident and str(have.get("user_type") or "IAM").upper() == user_type
 
 
-def declared_view(declared: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]) -> list[Any]:
-    """Live grants in the form they were declared in; grants added out of band in full."""
+def _pair(
+    declared: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]
+) -> tuple[list[Mapping[str, Any]], list[dict[str, Any]]]:
+    """The declared grants that match a live one, and the live grants nobody declared."""
     remaining = [dict(g) for g in live]
-    view: list[Any] = []
+    matched: list[Mapping[str, Any]] = []
     for want in declared:
         for i, have in enumerate(remaining):
             if _matches(want, have):
-                view.append(normalize_grant(want))
+                matched.append(want)
                 del remaining[i]
                 break
-    view.extend(normalize_grant(g) for g in remaining)
-    return sorted_grants(view)
+    return matched, remaining
+
+
+def declared_view(declared: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Live grants in the form they were declared in; grants added out of band in full."""
+    matched, leftover = _pair(declared, live)
+    return sorted_grants([normalize_grant(g) for g in (*matched, *leftover)])
 
 
 def changed_fields(news: Mapping[str, Any], olds: Mapping[str, Any]) -> list[str]:
