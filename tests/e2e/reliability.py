@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from modelarts_provider.emulator import Emulator, Fault
+from tests import conftest
 from tests.e2e.pulumi_cli import Project
 
 WORKSPACE_TYPE = "pulumi-python:dynamic/modelarts:Workspace"
@@ -22,18 +23,9 @@ TOKEN_PATH = r"^/v3/auth/tokens$"
 
 
 def hw_env(emu: Emulator, method: str = "password") -> dict[str, str]:
-    """Everything through `HW_*` variables, as a pipeline sets them: nothing secret in stack config."""
-    cfg = emu.config
-    env = {
-        "HW_REGION_NAME": cfg.region,
-        "HW_MODELARTS_ENDPOINT": emu.url,
-        "HW_AUTH_URL": emu.url + "/v3",
-    }
-    if method == "aksk":
-        env.update(HW_ACCESS_KEY=cfg.access_key, HW_SECRET_KEY=cfg.secret_key)
-    else:
-        env.update(HW_USER_NAME=cfg.user, HW_USER_PASSWORD=cfg.password, HW_DOMAIN_NAME=cfg.domain)
-    return env
+    """conftest.hw_env, with a password (an IAM token) by default: the token is what these tests
+    count."""
+    return conftest.hw_env(emu, method)
 
 
 def workspaces(prefix: str, count: int, **args: Any) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from modelarts_provider.emulator import Emulator, EmulatorConfig
+from tests.conftest import hw_env
 from tests.e2e.pulumi_cli import Project
 
 PROGRAM = """\
@@ -25,15 +26,7 @@ pulumi.export("maas", [w.name for w in ma.get_maas_workspaces().workspaces])
 
 def test_lookups_with_plain_values_and_outputs(tmp_path: Path) -> None:
     with Emulator(EmulatorConfig()) as emu:
-        cfg = emu.config
-        env = {
-            "HW_REGION_NAME": cfg.region,
-            "HW_MODELARTS_ENDPOINT": emu.url,
-            "HW_AUTH_URL": emu.url,
-            "HW_ACCESS_KEY": cfg.access_key,
-            "HW_SECRET_KEY": cfg.secret_key,
-        }
-        project = Project.create(tmp_path / "lookups", env)
+        project = Project.create(tmp_path / "lookups", hw_env(emu))
         (project.root / "__main__.py").write_text(PROGRAM)
         project.up()
         outputs = project.outputs()
