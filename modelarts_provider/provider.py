@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # requests and pydantic load on the first API call, not for c
 DEFAULT_WORKSPACE_ID = "0"
 CREATE_ATTEMPTS = 4
 _PROGRESS_LOCK = threading.Lock()
+_CLIENT_LOCK = threading.Lock()  # one client per provider process, even when threads start together
 
 
 def _progress(message: str) -> None:
@@ -96,7 +97,6 @@ class WorkspaceProvider(ResourceProvider):
         sys.tracebacklimit = 0  # users get the message, not the provider's stack frames
         config = {key: req.config.get(key) for key, _env in SOURCES.values() if key}
         self._config = {k: v for k, v in config.items() if v is not None}
-        self._client_lock = threading.Lock()
         in_config = sorted(
             key for name, (key, _env) in SOURCES.items() if name in SECRET_FIELDS and key in self._config
         )
@@ -111,8 +111,7 @@ class WorkspaceProvider(ResourceProvider):
         client: ModelArtsClient | None = getattr(self, "_api", None)
         if client is not None:
             return client
-        lock = getattr(self, "_client_lock", None) or threading.Lock()
-        with lock:
+        with _CLIENT_LOCK:
             if getattr(self, "_api", None) is None:
                 from .client import ModelArtsClient
 
