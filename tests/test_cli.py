@@ -17,12 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import modelarts_provider
-from modelarts_provider import spec
+from modelarts_provider import lifecycle, spec
 from modelarts_provider.cli import _py_str, _width, adoption_code, resource_names, run
 from modelarts_provider.client import ModelArtsClient
 from modelarts_provider.emulator import Emulator
 from modelarts_provider.models import Workspace, WorkspaceSummary
-from modelarts_provider.provider import WorkspaceProvider
 from tests.conftest import hw_env, settings_for
 from tests.e2e.pulumi_cli import REPO
 
@@ -103,7 +102,7 @@ def test_adoption_code_declares_exactly_the_live_state(monkeypatch: pytest.Monke
     """What the provider checks on adoption: valid inputs and no difference, so no PUT."""
     for (_, props), workspace in zip(declared(adoption_code(ESTATE), monkeypatch), ESTATE, strict=True):
         assert spec.validate(props) == []
-        live = WorkspaceProvider._state_inputs(workspace)
+        live = lifecycle.live_inputs(workspace)
         assert spec.changed_fields(spec.normalize(props), live) == []
 
 

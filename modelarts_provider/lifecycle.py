@@ -1,0 +1,386 @@
+"""The workspace lifecycle behind both provider faces: check, plan (diff), create, read, update
+and delete over plain dicts of snake_case properties.
+
+Every rule, wait and retry lives here (and in `spec`, `client`, `waiting`) exactly once. The
+dynamic face (`provider.py`) and the native plugin (`native/`) only translate the engine's
+requests into these calls and their results back; what differs between the two hosts (where
+progress lines go, the engine's custom timeouts, whether a created-but-unconfirmed workspace is
+kept as partial state) arrives as a `Call`.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import spec
+from .errors import ApiError, ModelArtsError, NotFoundError, ServerError, TransportError, WorkspaceStateError
+from .waiting import poll
+
+if TYPE_CHECKING:  # requests and pydantic load on the first API call, not for check/diff/preview
+    from .client import ModelArtsClient
+    from .models import Workspace, WorkspaceSummary
+
+DEFAULT_WORKSPACE_ID = "0"
+CREATE_ATTEMPTS = 4
+_STDERR_LOCK = threading.Lock()
+
+
+def stderr_progress(message: str) -> None:
+    """One write per line, so parallel operations never run into one line."""
+    with _STDERR_LOCK:
+        sys.stderr.write(f"info: {message}\n")
+        sys.stderr.flush()
+
+
+@dataclass(frozen=True)
+class Call:
+    """What the face knows about one engine call beyond its properties."""
+
+    progress: Callable[[str], None] = stderr_progress
+    # the engine's custom timeout for this operation in seconds; 0 means "the resource's own"
+    timeout: float = 0.0
+    # True: a workspace created but not confirmed stays (partial state); False: it is deleted again
+    keep_unconfirmed: bool = False
+
+    def seconds(self, props: Mapping[str, Any], key: str, default: float) -> float:
+        """The engine's timeout wins over the resource's own timeout input and the default."""
+        if self.timeout > 0:
+            return self.timeout
+        return float(props.get(key) or default)
+
+
+class CreateFailedError(WorkspaceStateError):
+    """ModelArts reports CREATE_FAILED: such a workspace is always deleted again."""
+
+
+class CreatedUnconfirmed(WorkspaceStateError):
+    """The POST succeeded but the workspace did not become NORMAL in time: the workspace exists,
+    and a host that supports partial state records it with these outputs."""
+
+    def __init__(self, message: str, workspace_id: str, outputs: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.workspace_id = workspace_id
+        self.outputs = outputs
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (str(self), self.workspace_id, self.outputs))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The answer to a diff: which fields change and whether that means a replacement."""
+
+    changed: list[str] = field(default_factory=list)
+    replaces: list[str] = field(default_factory=list)
+    delete_before_replace: bool = False
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.changed)
+
+
+# -- check / diff -----------------------------------------------------------------------------
+
+
+def check(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[spec.Failure]]:
+    """Canonical inputs, or the given ones with every rule they break."""
+    props = spec.unwrap(news)
+    failures = spec.validate(props)
+    if failures:
+        return props, failures
+    return spec.normalize(props), []
+
+
+def plan(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
+    changed = spec.changed_fields(spec.unwrap(news), spec.unwrap(olds))
+    replaces = [f for f in changed if f == "enterprise_project_id"]
+    name_stays = "name" not in changed
+    return Plan(changed, replaces, bool(replaces) and name_stays)
+
+
+# -- create -----------------------------------------------------------------------------------
+
+
+def create(api: ModelArtsClient, props: Mapping[str, Any], call: Call) -> tuple[str, dict[str, Any]]:
+    """The id and outputs of a healthy workspace; on failure nothing is left behind, except a
+    workspace the host keeps as partial state (`CreatedUnconfirmed`)."""
+    props = spec.normalize(spec.unwrap(props))
+    adopted = _find_adoptee(api, props, call)
+    if adopted is not None:
+        workspace = _converge(api, adopted, props)
+        return workspace.id, outputs(workspace, props)
+    timeout = call.seconds(props, "create_timeout", spec.DEFAULT_CREATE_TIMEOUT)
+    created = _post_once_effectively(api, props, timeout, call)
+    try:
+        workspace = finish_create(api, created, props, timeout, call)
+    except Exception as exc:
+        if call.keep_unconfirmed and not isinstance(exc, CreateFailedError):
+            # status "" = not confirmed: the next update looks at the live workspace first
+            raise CreatedUnconfirmed(
+                f"workspace {props['name']!r} ({created.id}) was created but could not be confirmed: {exc}; "
+                "it is kept in the stack and the next update continues from there",
+                created.id,
+                {**outputs(created, props), "status": ""},
+            ) from None
+        _discard(api, created.id, props["name"], call)
+        raise WorkspaceStateError(
+            f"workspace {props['name']!r} ({created.id}) was created but could not be confirmed, "
+            f"so it was deleted again: {exc}"
+        ) from None
+    return workspace.id, outputs(workspace, props)
+
+
+def _find_adoptee(api: ModelArtsClient, props: Mapping[str, Any], call: Call) -> Workspace | None:
+    adopt_id = props.get("adopt_id")
+    if adopt_id:
+        try:
+            workspace = api.get_workspace(adopt_id)
+        except NotFoundError:
+            raise ModelArtsError(f"adopt_id: workspace {adopt_id} does not exist in this project") from None
+    elif props.get("adopt_by_name"):
+        matches = [w for w in api.find_by_name(props["name"]) if w.status != "DELETING"]
+        if not matches:
+            call.progress(f"no workspace named {props['name']!r} to adopt; creating it")
+            return None
+        workspace = api.get_workspace(matches[0].id)
+    else:
+        return None
+    if workspace.id == DEFAULT_WORKSPACE_ID:
+        raise ModelArtsError("the default workspace (id 0) cannot be managed; reference it with Workspace.get")
+    if workspace.status != "NORMAL":
+        raise WorkspaceStateError(
+            f"cannot adopt workspace {workspace.name!r} ({workspace.id}): status {workspace.status} "
+            f"{workspace.status_info}".rstrip()
+        )
+    if workspace.enterprise_project_id != props["enterprise_project_id"]:
+        raise ModelArtsError(
+            f"enterprise_project_id: workspace {workspace.name!r} ({workspace.id}) belongs to enterprise "
+            f"project {workspace.enterprise_project_id!r}; declare that value to adopt it"
+        )
+    call.progress(f"adopting existing workspace {workspace.name!r} ({workspace.id})")
+    return workspace
+
+
+def _converge(api: ModelArtsClient, workspace: Workspace, props: Mapping[str, Any]) -> Workspace:
+    """Bring an adopted workspace to the declared state with one PUT, only if needed."""
+    if spec.changed_fields(props, live_inputs(workspace)):
+        api.update_workspace(workspace.id, spec.api_body(props, include_eps=False))
+        return api.get_workspace(workspace.id)
+    return workspace
+
+
+def _post_once_effectively(api: ModelArtsClient, props: Mapping[str, Any], timeout: float, call: Call) -> Workspace:
+    """POST; when the outcome is unknown, look the name up before anything else."""
+    body = spec.api_body(props, include_eps=True)
+    name = props["name"]
+    deadline = time.monotonic() + timeout
+    from .client import backoff
+
+    uncertain = False  # an earlier POST may still take effect after the look-up missed it
+    attempts = max(CREATE_ATTEMPTS, api.settings.max_retries + 1)
+    for attempt in range(attempts):
+        if uncertain:  # back off like any retry: a 5xx burst must not use up every attempt at once
+            time.sleep(backoff(attempt - 1))
+        try:
+            return api.create_workspace(body)
+        except (TransportError, ServerError) as exc:
+            if isinstance(exc, TransportError) and not exc.maybe_applied:
+                raise
+            uncertain = True
+            call.progress(f"create of {name!r} has an unknown outcome ({exc}); checking by name")
+            existing = _exact(api, name)
+            if existing is not None and existing.status != "DELETING":
+                return api.get_workspace(existing.id)
+            if attempt == attempts - 1:
+                raise
+        except ApiError as exc:
+            if exc.status != 400:
+                raise
+            existing = _exact(api, name)
+            if existing is None:
+                raise
+            if existing.status != "DELETING" and uncertain:
+                call.progress(f"create of {name!r}: the earlier request took effect late; using {existing.id}")
+                return api.get_workspace(existing.id)
+            if existing.status != "DELETING":
+                raise ModelArtsError(
+                    f"name: a workspace named {name!r} already exists ({existing.id}); choose another name, "
+                    "or set adopt_by_name=True (or adopt_id) to bring it under Pulumi"
+                ) from None
+            wait_gone(api, existing.id, name, deadline - time.monotonic(), "its name is still held by", call)
+    raise WorkspaceStateError(f"could not create workspace {name!r}")
+
+
+def _exact(api: ModelArtsClient, name: str) -> WorkspaceSummary | None:
+    matches = api.find_by_name(name)
+    return matches[0] if matches else None
+
+
+def finish_create(
+    api: ModelArtsClient, created: Workspace, props: Mapping[str, Any], timeout: float, call: Call
+) -> Workspace:
+    """Wait until a new workspace leaves its transient status; NORMAL or an error."""
+    workspace = created
+    if workspace.status not in ("NORMAL", "CREATE_FAILED"):
+        latest: list[Workspace] = [workspace]
+
+        def settled() -> bool:
+            latest[0] = api.get_workspace(created.id)
+            return latest[0].status != workspace.status
+
+        if not poll(settled, timeout, lambda t: call.progress(f"waiting for workspace {created.name!r} ({t:.0f}s)")):
+            raise WorkspaceStateError(f"still {workspace.status} after {timeout:.0f}s")
+        workspace = latest[0]
+    if workspace.status == "CREATE_FAILED":
+        raise CreateFailedError(f"ModelArts reports CREATE_FAILED: {workspace.status_info or 'no reason given'}")
+    if workspace.status != "NORMAL":
+        raise WorkspaceStateError(f"unexpected status {workspace.status} {workspace.status_info}".rstrip())
+    if props["grants"] and props["auth_type"] == "INTERNAL":
+        workspace = api.get_workspace(workspace.id)  # the create answer has no grants
+    return workspace
+
+
+def _discard(api: ModelArtsClient, workspace_id: str, name: str, call: Call) -> None:
+    """Best effort: leave no half-created workspace behind."""
+    try:
+        api.delete_workspace(workspace_id)
+    except NotFoundError:
+        return
+    except ModelArtsError as exc:
+        call.progress(f"could not delete half-created workspace {name!r} ({workspace_id}): {exc}")
+
+
+# -- read -------------------------------------------------------------------------------------
+
+
+def read(api: ModelArtsClient, id_: str, props: Mapping[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+    """(id, outputs, inputs) of the live workspace, or None when it is gone. `props` are the old
+    outputs (empty for `pulumi import`)."""
+    props = spec.unwrap(props)
+    try:
+        workspace = api.get_workspace(id_)
+    except NotFoundError:
+        return None
+    if workspace.status == "DELETING":
+        return None
+    controls = {k: props[k] for k in spec.CONTROL_FIELDS if props.get(k) is not None}
+    live_grants = [g.model_dump(exclude_none=True) for g in workspace.grants]
+    inputs = {
+        **live_inputs(workspace),
+        "grants": spec.declared_view(props.get("declared_grants") or [], live_grants),
+        **controls,
+    }
+    inputs = spec.normalize(inputs)
+    return workspace.id, outputs(workspace, inputs), inputs
+
+
+def live_inputs(workspace: Workspace) -> dict[str, Any]:
+    """The live workspace in declared form, so refreshed drift shows in the next preview."""
+    return {
+        "name": workspace.name,
+        "description": workspace.description,
+        "auth_type": workspace.auth_type,
+        "grants": [g.model_dump(exclude_none=True) for g in workspace.grants],
+        "enterprise_project_id": workspace.enterprise_project_id,
+    }
+
+
+def outputs(workspace: Workspace, props: Mapping[str, Any]) -> dict[str, Any]:
+    outs = {k: props[k] for k in spec.CONTROL_FIELDS if props.get(k) is not None}
+    declared = props.get("grants") or []
+    live_grants = [g.model_dump(exclude_none=True) for g in workspace.grants]
+    outs.update(
+        {
+            "workspace_id": workspace.id,
+            "name": workspace.name,
+            "description": workspace.description,
+            "auth_type": workspace.auth_type,
+            "grants": spec.sorted_grants(live_grants),
+            "enterprise_project_id": workspace.enterprise_project_id,
+            "enterprise_project_name": workspace.enterprise_project_name,
+            "owner": workspace.owner,
+            "status": workspace.status,
+            "status_info": workspace.status_info,
+            "create_time": workspace.create_time,
+            "update_time": workspace.update_time,
+            # how the grants were declared, so a refresh can report drift in that same form
+            "declared_grants": spec.declared_view(declared, live_grants),
+        }
+    )
+    return outs
+
+
+# -- update -----------------------------------------------------------------------------------
+
+
+def update(
+    api: ModelArtsClient, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any], call: Call
+) -> dict[str, Any]:
+    """Outputs after bringing the workspace to `news`; `olds` are the old outputs. A workspace
+    kept as partial state (not yet NORMAL) is first waited for, as its create would have."""
+    props = spec.normalize(spec.unwrap(news))
+    old = spec.unwrap(olds)
+    if call.keep_unconfirmed and old.get("status") != "NORMAL":  # partial state of an unconfirmed create
+        timeout = call.seconds(props, "create_timeout", spec.DEFAULT_CREATE_TIMEOUT)
+        old = outputs(finish_create(api, api.get_workspace(id_), props, timeout, call), old)
+    changed = [f for f in spec.changed_fields(props, old) if f in spec.API_FIELDS]
+    if changed:
+        api.update_workspace(id_, spec.api_body(props, include_eps=False))
+        workspace = api.get_workspace(id_)
+    else:
+        from .models import Workspace
+
+        workspace = Workspace.model_validate({**old, "id": id_, "grants": old.get("grants") or []})
+    return outputs(workspace, props)
+
+
+# -- delete -----------------------------------------------------------------------------------
+
+
+def delete(api: ModelArtsClient, id_: str, props: Mapping[str, Any], call: Call) -> None:
+    props = spec.unwrap(props)
+    name = props.get("name") or id_
+    if id_ == DEFAULT_WORKSPACE_ID:
+        raise ModelArtsError("the default workspace (id 0) cannot be deleted; remove it from the program instead")
+    try:
+        api.delete_workspace(id_)
+    except NotFoundError:
+        return
+    except ApiError as exc:
+        if exc.error_code != "ModelArts.7004":  # status abnormal: already being deleted
+            raise
+    timeout = call.seconds(props, "delete_timeout", spec.DEFAULT_DELETE_TIMEOUT)
+    wait_gone(api, id_, name, timeout, "deleting", call)
+
+
+def wait_gone(api: ModelArtsClient, id_: str, name: str, timeout: float, doing: str, call: Call) -> None:
+    failure: list[str] = []
+
+    def gone() -> bool:
+        try:
+            workspace = api.get_workspace(id_)
+        except NotFoundError:
+            return True
+        if workspace.status == "DELETE_FAILED":
+            failure.append(workspace.status_info or "no reason given")
+            return True
+        return False
+
+    def report(elapsed: float) -> None:
+        call.progress(f"{doing} workspace {name!r} ({id_}): still DELETING after {elapsed:.0f}s")
+
+    if not poll(gone, max(timeout, 0.0), report):
+        raise WorkspaceStateError(
+            f"workspace {name!r} ({id_}) is still DELETING after {timeout:.0f}s; it stays in the stack, "
+            "run the command again to keep waiting (or raise delete_timeout)"
+        )
+    if failure:
+        raise WorkspaceStateError(
+            f"workspace {name!r} ({id_}) could not be deleted (DELETE_FAILED): {failure[0]}; it stays in "
+            "the stack, fix the cause and run the command again"
+        )
