@@ -115,6 +115,39 @@ def test_github_flows() -> None:
         assert any(str(s.get("run", "")).startswith("python -m pip install") for s in job["steps"])
 
 
+def test_github_up_and_drift_queue_instead_of_replacing_each_other() -> None:
+    """One group for the stack (never at once), `queue: max` so that a drift check queued behind
+    a pending up waits instead of cancelling it (GitHub's default keeps one pending job per group)."""
+    jobs = load(GITHUB)["jobs"]
+    deploy, drift = github_job(jobs, "push"), github_job(jobs, "schedule")
+    assert deploy["concurrency"]["group"] == drift["concurrency"]["group"]
+    for job in (deploy, drift):
+        assert job["concurrency"]["cancel-in-progress"] is False and job["concurrency"]["queue"] == "max"
+
+
+def test_github_write_key_environment_is_restricted_to_main_in_the_setup() -> None:
+    text = GITHUB.read_text()
+    assert github_job(load(GITHUB)["jobs"], "push")["environment"] == "production"
+    assert "optional" not in text.split("environment: production")[1].splitlines()[0]
+    assert re.search(r"Deployment branches and tags.*add `main`", text)
+
+
+def test_github_failed_preview_is_reported_on_the_pull_request() -> None:
+    review = github_job(load(GITHUB)["jobs"], "pull_request")
+    steps = review["steps"]
+    index = next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("pulumi/actions@"))
+    after = steps[index + 1]
+    assert after["if"] == "failure()" and after["run"].startswith("gh pr comment")
+    assert "actions/runs/${{ github.run_id }}" in after["env"]["LOG_URL"]
+
+
+def test_github_actions_are_on_their_current_major_versions() -> None:
+    """The majors named at the top of the example (looked up November 2026, all Node 24)."""
+    uses = {s["uses"] for job in load(GITHUB)["jobs"].values() for s in job["steps"] if "uses" in s}
+    assert uses == {"actions/checkout@v7", "actions/setup-python@v7", "pulumi/actions@v7"}
+    assert ", ".join(sorted(uses)) in GITHUB.read_text()
+
+
 def gitlab_job(data: dict[str, Any], condition: str) -> dict[str, Any]:
     matching = [
         job
