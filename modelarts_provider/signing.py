@@ -21,16 +21,17 @@ def _encode(value: str) -> str:
 
 
 def canonical_uri(path: str) -> str:
-    """Percent-encode each segment and end with `/`, as the official SDK does."""
-    segments = [_encode(unquote(segment)) for segment in path.split("/")]
+    """The decoded path re-encoded segment by segment, ending with `/`, as the official SDK does
+    (so an encoded `/` inside a segment is signed as a separator)."""
+    segments = [_encode(segment) for segment in unquote(path).split("/")]
     uri = "/".join(segments)
     return uri if uri.endswith("/") else uri + "/"
 
 
 def canonical_query(pairs: Iterable[tuple[str, str]]) -> str:
-    """Sorted `key=value` pairs, both percent-encoded; booleans are `true`/`false`."""
-    encoded = sorted((_encode(key), _encode(value)) for key, value in pairs)
-    return "&".join(f"{key}={value}" for key, value in encoded)
+    """`key=value` pairs sorted as decoded text, then percent-encoded, as the official SDK does
+    (sorting the encoded form orders `é` before `z` and `:` before `0`, which the SDK does not)."""
+    return "&".join(f"{_encode(key)}={_encode(value)}" for key, value in sorted(pairs))
 
 
 def signed_header_names(headers: Mapping[str, str]) -> list[str]:
