@@ -1,20 +1,25 @@
-"""Pulumi dynamic provider for Huawei Cloud ModelArts workspaces."""
+"""Pulumi dynamic provider for Huawei Cloud ModelArts workspaces and their quotas."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from .provider import WorkspaceProvider
+from .quota_provider import WorkspaceQuotasProvider
+from .quota_resource import WorkspaceQuotas, WorkspaceQuotasArgs
 from .resource import Grant, Workspace, WorkspaceArgs
 
 if TYPE_CHECKING:
     from .lookups import (
+        GetWorkspaceQuotasResult,
         GetWorkspaceResult,
         GetWorkspacesResult,
         get_maas_workspaces,
         get_maas_workspaces_output,
         get_workspace,
         get_workspace_output,
+        get_workspace_quotas,
+        get_workspace_quotas_output,
         get_workspaces,
         get_workspaces_output,
     )
@@ -22,16 +27,22 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "GetWorkspaceQuotasResult",
     "GetWorkspaceResult",
     "GetWorkspacesResult",
     "Grant",
     "Workspace",
     "WorkspaceArgs",
     "WorkspaceProvider",
+    "WorkspaceQuotas",
+    "WorkspaceQuotasArgs",
+    "WorkspaceQuotasProvider",
     "get_maas_workspaces",
     "get_maas_workspaces_output",
     "get_workspace",
     "get_workspace_output",
+    "get_workspace_quotas",
+    "get_workspace_quotas_output",
     "get_workspaces",
     "get_workspaces_output",
 ]

@@ -1,5 +1,6 @@
-"""`python -m modelarts_provider workspaces list|show|adopt-code`: find workspace ids and bring
-existing workspaces under Pulumi. Configured by the same `HW_*` variables as the provider."""
+"""`python -m modelarts_provider workspaces list|show|quotas|adopt-code`: find workspace ids, see
+a workspace's quotas and usage, and bring existing workspaces under Pulumi. Configured by the
+same `HW_*` variables as the provider."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from datetime import datetime, timezone
 from .client import ModelArtsClient
 from .errors import ModelArtsError, NotFoundError
 from .models import Workspace, WorkspaceSummary
+from .quota_models import QuotaItem
 from .settings import resolve
 
 DEFAULT_WORKSPACE_ID = "0"
@@ -38,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="show one workspace with its grants")
     show.add_argument("id")
     show.add_argument("--json", action="store_true", help="print JSON")
+    quotas = commands.add_parser("quotas", help="show a workspace's quotas with their usage")
+    quotas.add_argument("id", help="workspace id ('0' for the default workspace)")
+    quotas.add_argument("--json", action="store_true", help="print JSON")
     adopt = commands.add_parser("adopt-code", help="print Python that adopts existing workspaces into a stack")
     adopt.add_argument("--name", help="only names containing this text")
     return parser
@@ -53,7 +58,25 @@ def _width(text: str) -> int:
 
 def _table(rows: Sequence[WorkspaceSummary]) -> str:
     header = ("ID", "NAME", "AUTH_TYPE", "STATUS", "ENTERPRISE_PROJECT_ID")
-    data = [header] + [(w.id, w.name, w.auth_type, w.status, w.enterprise_project_id) for w in rows]
+    return _columns([header] + [(w.id, w.name, w.auth_type, w.status, w.enterprise_project_id) for w in rows])
+
+
+def _quota_table(items: Sequence[QuotaItem]) -> str:
+    """One quota resource per line; -1 reads "unlimited" and its usage (null) "-"."""
+
+    def number(value: int | None) -> str:
+        return "-" if value is None else "unlimited" if value == -1 else str(value)
+
+    header = ("RESOURCE", "QUOTA", "USED", "MIN", "MAX", "UNIT", "NAME")
+    rows = [
+        (q.resource, number(q.quota), number(q.used_quota), str(q.min_quota), str(q.max_quota), q.unit_en, q.name_en)
+        for q in sorted(items, key=lambda q: q.resource)
+    ]
+    return _columns([header, *rows])
+
+
+def _columns(data: Sequence[Sequence[str]]) -> str:
+    header = data[0]
     widths = [max(_width(row[i]) for row in data) for i in range(len(header))]
     return "\n".join(
         "  ".join(value + " " * (widths[i] - _width(value)) for i, value in enumerate(row)).rstrip() for row in data
@@ -222,6 +245,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         if args.command == "list":
             rows = client.list_workspaces(name=args.name, sort_by="name", order="asc")
             print(_json([w.model_dump() for w in rows]) if args.json else _table(rows))
+        elif args.command == "quotas":
+            items = client.get_workspace_quotas(args.id).quotas
+            print(_json([q.model_dump() for q in items]) if args.json else _quota_table(items))
         elif args.command == "show":
             workspace = client.get_workspace(args.id)
             print(_json(workspace.model_dump()) if args.json else _details(workspace))

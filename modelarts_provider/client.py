@@ -28,6 +28,7 @@ from .errors import (
     api_error_for,
 )
 from .models import MaasWorkspaces, Workspace, WorkspacePage, WorkspaceSummary, parse
+from .quota_models import QuotaList
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -415,3 +416,24 @@ class ModelArtsClient:
         operation = f"get MaaS workspaces of {region}"
         path = f"/maas/services/workspace/{quote(region, safe='')}"
         return parse(MaasWorkspaces, self._call("GET", path, operation), operation)
+
+    # -- quotas ---------------------------------------------------------------------------
+
+    def get_workspace_quotas(self, workspace_id: str) -> QuotaList:
+        """Every quota resource of a workspace, with min/max and usage."""
+        operation = f"get quotas of workspace {workspace_id}"
+        try:
+            answer = self._call("GET", f"/workspaces/{quote(workspace_id, safe='')}/quotas", operation)
+        except ApiError as exc:
+            if exc.status == 400 and exc.error_code == AMBIGUOUS_NOT_FOUND_CODE and not self._listed(workspace_id):
+                raise NotFoundError(exc.operation, exc.status, exc.error_code, exc.error_msg, exc.request_id) from None
+            raise
+        return parse(QuotaList, answer, operation)
+
+    def update_workspace_quotas(self, workspace_id: str, quotas: Mapping[str, int]) -> QuotaList:
+        """PUT only the given items (the vendor: send only what is modified); the answer holds
+        the updated items. Idempotent, so it is retried like a GET."""
+        operation = f"update quotas of workspace {workspace_id} ({', '.join(sorted(quotas))})"
+        body = {"quotas": [{"resource": resource, "quota": quota} for resource, quota in sorted(quotas.items())]}
+        path = f"/workspaces/{quote(workspace_id, safe='')}/quotas"
+        return parse(QuotaList, self._call("PUT", path, operation, json=body), operation)

@@ -14,6 +14,7 @@ from pulumi import runtime
 
 from .client import ModelArtsClient
 from .models import Workspace, WorkspaceSummary
+from .quota_models import QuotaItem
 from .settings import SOURCES, resolve
 
 
@@ -36,6 +37,36 @@ class GetWorkspaceResult:
 @dataclass(frozen=True)
 class GetWorkspacesResult:
     workspaces: list[GetWorkspaceResult]
+
+
+@dataclass(frozen=True)
+class WorkspaceQuotaInfo:
+    """One quota resource of a workspace, usage included (`used_quota` is None when unlimited)."""
+
+    resource: str
+    quota: int
+    min_quota: int | None
+    max_quota: int | None
+    used_quota: int | None
+    name_en: str
+    name_cn: str
+    unit_en: str
+    unit_cn: str
+    update_time: int | None
+
+
+@dataclass(frozen=True)
+class GetWorkspaceQuotasResult:
+    workspace_id: str
+    quotas: list[WorkspaceQuotaInfo]
+
+    def quota(self, resource: str) -> WorkspaceQuotaInfo | None:
+        """The item of one quota resource, or None if the workspace has no such resource."""
+        return next((q for q in self.quotas if q.resource == resource), None)
+
+
+def _quota_info(item: QuotaItem) -> WorkspaceQuotaInfo:
+    return WorkspaceQuotaInfo(**item.model_dump())
 
 
 def _result(w: WorkspaceSummary) -> GetWorkspaceResult:
@@ -79,6 +110,17 @@ def get_workspace(id: str) -> GetWorkspaceResult:
 
 def get_workspace_output(id: pulumi.Input[str]) -> pulumi.Output[GetWorkspaceResult]:
     return pulumi.Output.from_input(id).apply(get_workspace)
+
+
+def get_workspace_quotas(workspace_id: str) -> GetWorkspaceQuotasResult:
+    """Every quota resource of a workspace with its current usage (which a WorkspaceQuotas
+    resource does not keep in the state, because it changes all the time)."""
+    live = _client().get_workspace_quotas(workspace_id)
+    return GetWorkspaceQuotasResult(workspace_id, [_quota_info(item) for item in live.quotas])
+
+
+def get_workspace_quotas_output(workspace_id: pulumi.Input[str]) -> pulumi.Output[GetWorkspaceQuotasResult]:
+    return pulumi.Output.from_input(workspace_id).apply(get_workspace_quotas)
 
 
 def get_workspaces(name: str | None = None) -> GetWorkspacesResult:

@@ -129,6 +129,16 @@ def delete_workspace(state: State, request: Request, params: dict[str, str]) -> 
     return Response(200, state.store.delete(params["id"], fail))
 
 
+def get_quotas(state: State, request: Request, params: dict[str, str]) -> Response:
+    _modelarts_principal(state, request, params)
+    return Response(200, state.quotas.get(params["id"]))
+
+
+def update_quotas(state: State, request: Request, params: dict[str, str]) -> Response:
+    _modelarts_principal(state, request, params)
+    return Response(200, state.quotas.update(params["id"], request.json()))
+
+
 def maas_workspaces(state: State, request: Request, params: dict[str, str]) -> Response:
     _modelarts_principal(state, request, params)
     if params["region_id"] != state.config.region:
@@ -144,6 +154,7 @@ _TABLE: tuple[tuple[str, Mapping[str, Handler]], ...] = (
         "/v1/{project_id}/workspaces/{id}",
         {"GET": get_workspace, "PUT": modify_workspace, "DELETE": delete_workspace},
     ),
+    ("/v1/{project_id}/workspaces/{id}/quotas", {"GET": get_quotas, "PUT": update_quotas}),
     ("/v1/{project_id}/maas/services/workspace/{region_id}", {"GET": maas_workspaces}),
 )
 ROUTES: tuple[Route, ...] = tuple(Route(template, _compile(template), handlers) for template, handlers in _TABLE)

@@ -139,3 +139,15 @@ class Emulator:
     def remove_workspace_raw(self, workspace_id: str) -> bool:
         """Delete a workspace immediately; False if it did not exist."""
         return self._state.store.remove_raw(workspace_id)
+
+    # -- quotas ------------------------------------------------------------------------------
+
+    def workspace_quotas(self, workspace_id: str) -> dict[str, dict[str, Any]]:
+        """Every quota item of a workspace by resource, as `GET .../quotas` answers (not counted)."""
+        return {item["resource"]: item for item in self._state.quotas.get(workspace_id)["quotas"]}
+
+    def put_quota_raw(
+        self, workspace_id: str, resource: str, quota: int | None = None, used: int | None = None
+    ) -> dict[str, Any]:
+        """Change a quota (as a console edit would) or its usage, bypassing the rules."""
+        return self._state.quotas.put_raw(workspace_id, resource, quota, used)

@@ -8,6 +8,7 @@ from .authn import Authenticator
 from .config import EmulatorConfig
 from .faults import FaultSet, RequestCounters
 from .iam import Iam, UserDirectory
+from .quotas import QuotaStore
 from .store import WorkspaceStore
 
 
@@ -21,5 +22,6 @@ class State:
         self.iam = Iam(config, self.lock, self.users)
         self.authn = Authenticator(config, self.lock, self.iam)
         self.store = WorkspaceStore(config, self.lock, self.users)
+        self.quotas = QuotaStore(self.lock, self.store.status_of)
         self.faults = FaultSet(self.lock)
         self.counters = RequestCounters(self.lock)

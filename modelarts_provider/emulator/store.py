@@ -275,6 +275,13 @@ class WorkspaceStore:
                 record.noticed = time.monotonic()
             return self._get(workspace_id).public(with_grants=True)
 
+    def status_of(self, workspace_id: str) -> tuple[str, int]:
+        """Status and creation time, for the workspace's sub-resources (quotas); 7005 if gone."""
+        with self._lock:
+            self._settle()
+            ws = self._get(workspace_id)
+            return ws.status, ws.create_time
+
     def modify(self, workspace_id: str, body: Any) -> dict[str, Any]:
         """`PUT`: absent name/description/auth_type keep their value, absent grants clear."""
         with self._lock:

@@ -1,0 +1,205 @@
+"""Workspace quotas: `GET`/`PUT /v1/{project_id}/workspaces/{workspace_id}/quotas`.
+
+Every workspace (the default one `0` included) has the same catalogue of quota resources. A
+quota nobody modified has the catalogue's default and `update_time` equal to the workspace's
+creation time; `used_quota` is null while the quota is -1 (unlimited). Only the vendor's
+example (`exemlProject.gpu_duration`) is documented: the other entries are plausible ones in
+the same naming style, so that clients meet more than one item, units other than minutes and a
+range that excludes -1. The rules are the emulator's own copy of the vendor pages'.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ApiError, bad_param
+from .store import DEFAULT_ID, DELETING, now_ms
+
+UNLIMITED = -1
+
+
+@dataclass(frozen=True)
+class QuotaDefinition:
+    """One quota resource as every workspace has it until someone changes it."""
+
+    resource: str
+    name_en: str
+    name_cn: str
+    unit_en: str
+    unit_cn: str
+    default: int
+    min_quota: int
+    max_quota: int
+
+
+CATALOGUE: tuple[QuotaDefinition, ...] = (
+    QuotaDefinition(
+        "exemlProject.gpu_duration",
+        "ExeML training duration (image classification, object detection, and sound classification)",
+        "自动学习训练时长（图像分类、物体检测、声音分类）",
+        "minute",
+        "分钟",
+        UNLIMITED,
+        -1,
+        60000,
+    ),
+    QuotaDefinition(
+        "exemlProject.cpu_duration",
+        "ExeML training duration (predictive analytics)",
+        "自动学习训练时长（预测分析）",
+        "minute",
+        "分钟",
+        UNLIMITED,
+        -1,
+        60000,
+    ),
+    QuotaDefinition(
+        "trainJob.gpu_duration",
+        "Training job duration (GPU)",
+        "训练作业时长（GPU）",
+        "minute",
+        "分钟",
+        UNLIMITED,
+        -1,
+        6000000,
+    ),
+    QuotaDefinition(
+        "notebook.gpu_duration",
+        "Notebook duration (GPU)",
+        "开发环境时长（GPU）",
+        "minute",
+        "分钟",
+        UNLIMITED,
+        -1,
+        6000000,
+    ),
+    QuotaDefinition(
+        "service.gpu_duration",
+        "Real-time service duration (GPU)",
+        "在线服务时长（GPU）",
+        "minute",
+        "分钟",
+        UNLIMITED,
+        -1,
+        6000000,
+    ),
+    QuotaDefinition("notebook.instances", "Notebook instances", "开发环境实例数", "instance", "个", 20, 1, 100),
+)
+BY_RESOURCE = {d.resource: d for d in CATALOGUE}
+# The default workspace shows the vendor page's example values.
+SEEDED: dict[str, dict[str, tuple[int, int]]] = {DEFAULT_ID: {"exemlProject.gpu_duration": (10, 5)}}
+
+
+@dataclass
+class QuotaValue:
+    """A quota somebody set (or usage a test set): what differs from the catalogue."""
+
+    quota: int
+    used: int
+    update_time: int | None  # None: never modified, so the workspace's creation time
+
+
+class QuotaStore:
+    """Quota values per workspace; `workspace(id)` gives (status, create_time) or raises 7005."""
+
+    def __init__(self, lock: threading.RLock, workspace: Callable[[str], tuple[str, int]]) -> None:
+        self._lock = lock
+        self._workspace = workspace
+        self._values: dict[str, dict[str, QuotaValue]] = {
+            ws: {res: QuotaValue(q, u, None) for res, (q, u) in items.items()} for ws, items in SEEDED.items()
+        }
+
+    def _value(self, workspace_id: str, definition: QuotaDefinition) -> QuotaValue:
+        values = self._values.setdefault(workspace_id, {})
+        value = values.get(definition.resource)
+        if value is None:
+            value = values[definition.resource] = QuotaValue(definition.default, 0, None)
+        return value
+
+    def _item(self, workspace_id: str, created: int, definition: QuotaDefinition, with_usage: bool) -> dict[str, Any]:
+        value = self._value(workspace_id, definition)
+        item: dict[str, Any] = {
+            "resource": definition.resource,
+            "quota": value.quota,
+            "min_quota": definition.min_quota,
+            "max_quota": definition.max_quota,
+            "name_en": definition.name_en,
+            "name_cn": definition.name_cn,
+            "unit_en": definition.unit_en,
+            "unit_cn": definition.unit_cn,
+            "update_time": value.update_time if value.update_time is not None else created,
+        }
+        if with_usage:
+            item["used_quota"] = None if value.quota == UNLIMITED else value.used
+        return item
+
+    def _existing(self, workspace_id: str) -> tuple[str, int]:
+        try:
+            return self._workspace(workspace_id)
+        except ApiError:
+            self._values.pop(workspace_id, None)  # a workspace that is gone leaves no quotas behind
+            raise
+
+    def get(self, workspace_id: str) -> dict[str, Any]:
+        """`GET .../quotas`: every quota resource of the workspace, with its usage."""
+        with self._lock:
+            _status, created = self._existing(workspace_id)
+            return {"quotas": [self._item(workspace_id, created, d, True) for d in CATALOGUE]}
+
+    def update(self, workspace_id: str, body: Any) -> dict[str, Any]:
+        """`PUT .../quotas`: all items are checked before any is applied; the answer carries the
+        updated items (without usage, as the vendor's modify answer does)."""
+        with self._lock:
+            status, created = self._existing(workspace_id)
+            if status == DELETING:
+                raise ApiError(400, "ModelArts.7004", f"workspace status abnormal: {status}")
+            wanted = self._parse(body)
+            stamp = now_ms()
+            for resource, quota in wanted.items():
+                value = self._value(workspace_id, BY_RESOURCE[resource])
+                value.quota, value.update_time = quota, stamp
+            return {"quotas": [self._item(workspace_id, created, BY_RESOURCE[r], False) for r in wanted]}
+
+    @staticmethod
+    def _parse(body: Any) -> dict[str, int]:
+        if not isinstance(body, dict):
+            raise bad_param("request body must be a JSON object")
+        items = body.get("quotas")
+        if not isinstance(items, list) or not items:
+            raise bad_param("quotas must be a non-empty list")
+        wanted: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise bad_param(f"quotas[{index}] must be an object")
+            resource, quota = item.get("resource"), item.get("quota")
+            if not isinstance(resource, str) or resource not in BY_RESOURCE:
+                raise bad_param(f"quotas[{index}].resource {str(resource)[:64]!r} is not a quota resource")
+            if resource in wanted:
+                raise bad_param(f"quotas[{index}].resource {resource!r} is given twice")
+            if not isinstance(quota, int) or isinstance(quota, bool) or (quota < 1 and quota != UNLIMITED):
+                raise bad_param(f"quotas[{index}].quota must be a positive integer or -1")
+            definition = BY_RESOURCE[resource]
+            if not definition.min_quota <= quota <= definition.max_quota:
+                raise bad_param(
+                    f"quotas[{index}].quota of {resource} must be between {definition.min_quota} and "
+                    f"{definition.max_quota}"
+                )
+            wanted[resource] = quota
+        return wanted
+
+    # -- out-of-band access for tests --------------------------------------------------------
+
+    def put_raw(self, workspace_id: str, resource: str, quota: int | None, used: int | None) -> dict[str, Any]:
+        """Change a quota or its usage bypassing every rule (console edits, jobs running)."""
+        with self._lock:
+            _status, created = self._existing(workspace_id)
+            definition = BY_RESOURCE[resource]
+            value = self._value(workspace_id, definition)
+            if quota is not None:
+                value.quota, value.update_time = quota, now_ms()
+            if used is not None:
+                value.used = used
+            return self._item(workspace_id, created, definition, True)

@@ -1,0 +1,53 @@
+"""The API's view of workspace quotas, parsed as leniently as workspaces are: nulls become
+defaults, extra fields are ignored, a missing `resource` or `quota` is a ResponseError."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from .models import _Lenient, _millis
+
+UNLIMITED = -1
+
+
+class QuotaItem(_Lenient):
+    """One quota resource of a workspace. `used_quota` is None when the quota is unlimited (-1)
+    and in modify answers, which carry no usage."""
+
+    resource: str = Field(min_length=1)
+    quota: int
+    min_quota: int | None = None
+    max_quota: int | None = None
+    used_quota: int | None = None
+    name_en: str = ""
+    name_cn: str = ""
+    unit_en: str = ""
+    unit_cn: str = ""
+    update_time: int | None = None
+
+    @field_validator("update_time", mode="before")
+    @classmethod
+    def _time(cls, value: Any) -> int | None:
+        return _millis(value)
+
+    def allows(self, value: int) -> bool:
+        """Whether `value` lies in this item's min..max (a missing bound does not limit)."""
+        return (self.min_quota is None or value >= self.min_quota) and (
+            self.max_quota is None or value <= self.max_quota
+        )
+
+    def range_text(self) -> str:
+        low = "no minimum" if self.min_quota is None else str(self.min_quota)
+        high = "no maximum" if self.max_quota is None else str(self.max_quota)
+        return f"{low}..{high}"
+
+
+class QuotaList(_Lenient):
+    """`{"quotas": [...]}`, the answer of both quota calls."""
+
+    quotas: list[QuotaItem] = Field(default_factory=list)
+
+    def by_resource(self) -> dict[str, QuotaItem]:
+        return {item.resource: item for item in self.quotas}

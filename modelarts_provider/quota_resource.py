@@ -1,0 +1,53 @@
+"""`WorkspaceQuotas`: the quotas of one workspace, as users declare them in their stacks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from . import quota_spec
+from .quota_provider import WorkspaceQuotasProvider
+
+
+@dataclass
+class WorkspaceQuotasArgs:
+    """Only the quota resources named in `quotas` are managed; the others are left alone.
+
+    `quotas` maps a quota resource (e.g. `exemlProject.gpu_duration`) to a whole number >= 1, or
+    -1 for unlimited, within the range the workspace allows. A changed `workspace_id` replaces.
+    """
+
+    workspace_id: pulumi.Input[str]
+    quotas: pulumi.Input[Mapping[str, pulumi.Input[int]]]
+
+
+class WorkspaceQuotas(Resource, module="modelarts", name="WorkspaceQuotas"):
+    """Quotas of one workspace. Type token `pulumi-python:dynamic/modelarts:WorkspaceQuotas`.
+
+    Outputs: `quotas` (the live values of the managed quota resources), `original_quotas` (their
+    values from before Pulumi managed them, restored on removal) and `all_quotas` (every quota
+    resource of the workspace, read-only: resource, quota, min/max, names, units; no usage).
+    """
+
+    workspace_id: pulumi.Output[str]
+    quotas: pulumi.Output[dict[str, int]]
+    original_quotas: pulumi.Output[dict[str, int]]
+    all_quotas: pulumi.Output[list[dict[str, Any]]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: WorkspaceQuotasArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if args is not None and kwargs:
+            raise TypeError("give either args=WorkspaceQuotasArgs(...) or keyword arguments, not both")
+        props: dict[str, Any] = dict(asdict(args)) if args is not None else dict(kwargs)
+        for key in quota_spec.INPUT_FIELDS + quota_spec.OUTPUT_FIELDS:
+            props.setdefault(key, None)
+        super().__init__(WorkspaceQuotasProvider(), resource_name, props, opts)

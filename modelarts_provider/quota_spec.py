@@ -1,0 +1,177 @@
+"""The declared quotas of one workspace: the rules that need no API (checked at preview), the
+rules that need the live quotas (checked before the PUT), and the plan of one PUT.
+
+The state keeps, per managed quota resource, the value it had before Pulumi first managed it
+(`original_quotas`), so removing a quota resource from `quotas`, or the whole resource, puts the
+workspace back as it was. Usage is never kept: it changes all the time and would make every
+refresh a change.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .spec import Failure, is_unknown
+
+if TYPE_CHECKING:
+    from .quota_models import QuotaItem, QuotaList
+
+UNLIMITED = -1
+WORKSPACE_ID_PATTERN = re.compile(r"^(0|[0-9a-f]{32})$")
+INPUT_FIELDS = ("workspace_id", "quotas")
+OUTPUT_FIELDS = ("original_quotas", "all_quotas")
+# What `all_quotas` shows of each item: everything but usage and update time, which change
+# without anybody touching the managed values.
+SHOWN_FIELDS = ("resource", "quota", "min_quota", "max_quota", "name_en", "name_cn", "unit_en", "unit_cn")
+
+
+def where(resource: str) -> str:
+    """How an error names one quota: the key as the user wrote it in `quotas`."""
+    return f'quotas["{resource}"]'
+
+
+def whole(value: Any) -> int | None:
+    """The value as an int when it is a whole number (the engine sends numbers as floats)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    return int(value)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__
+
+
+def validate(props: Mapping[str, Any]) -> list[Failure]:
+    """Every rule that can be checked without the API. Unknown values are never a failure."""
+    failures: list[Failure] = []
+    for key, value in props.items():
+        if key.startswith("__") or (key in OUTPUT_FIELDS and value is None):
+            continue
+        if key not in INPUT_FIELDS:
+            failures.append(Failure(key, f"is not a WorkspaceQuotas input (allowed: {', '.join(INPUT_FIELDS)})"))
+
+    workspace_id = props.get("workspace_id")
+    if workspace_id is None:
+        failures.append(Failure("workspace_id", "is required"))
+    elif not is_unknown(workspace_id) and (
+        not isinstance(workspace_id, str) or not WORKSPACE_ID_PATTERN.match(workspace_id)
+    ):
+        shown = repr(workspace_id) if isinstance(workspace_id, str) else _kind(workspace_id)
+        failures.append(
+            Failure("workspace_id", f"must be a workspace id (32 lower-case hex characters, or '0'), got {shown}")
+        )
+
+    quotas = props.get("quotas")
+    if quotas is None:
+        failures.append(Failure("quotas", "is required: a map of quota resource to value"))
+    elif not is_unknown(quotas):
+        if not isinstance(quotas, Mapping):
+            failures.append(Failure("quotas", f"must be a map of quota resource to value, got {_kind(quotas)}"))
+        else:
+            for resource, value in quotas.items():
+                if not isinstance(resource, str) or not resource.strip():
+                    failures.append(Failure("quotas", f"has an empty quota resource name ({resource!r})"))
+                    continue
+                if is_unknown(value):
+                    continue
+                number = whole(value)
+                if number is None or (number < 1 and number != UNLIMITED):
+                    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+                    got = repr(value) if is_number else _kind(value)
+                    failures.append(
+                        Failure(where(resource), f"must be a whole number >= 1, or -1 for unlimited; got {got}")
+                    )
+    return failures
+
+
+def normalize(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Declared inputs in one form: whole numbers as ints, nothing else kept."""
+    out: dict[str, Any] = {key: props[key] for key in INPUT_FIELDS if props.get(key) is not None}
+    quotas = out.get("quotas")
+    if isinstance(quotas, Mapping):
+        out["quotas"] = {
+            resource: value if is_unknown(value) or whole(value) is None else whole(value)
+            for resource, value in sorted(quotas.items())
+        }
+    return out
+
+
+def ints(values: Any) -> dict[str, int]:
+    """A stored map of quota values (old outputs: numbers arrive as floats)."""
+    if not isinstance(values, Mapping):
+        return {}
+    return {str(k): n for k, v in values.items() if (n := whole(v)) is not None}
+
+
+def has_unknown(value: Any) -> bool:
+    if is_unknown(value):
+        return True
+    if isinstance(value, Mapping):
+        return any(has_unknown(v) for v in value.values())
+    return False
+
+
+def live_problems(workspace_id: str, declared: Mapping[str, int], live: QuotaList) -> list[str]:
+    """The rules that need the live quotas: the resource exists, the value is within min..max."""
+    items = live.by_resource()
+    problems: list[str] = []
+    unknown = sorted(resource for resource in declared if resource not in items)
+    if unknown:
+        valid = ", ".join(sorted(items)) or "none"
+        problems.append(
+            f"{', '.join(where(r) for r in unknown)}: workspace {workspace_id} has no such quota resource "
+            f"(valid: {valid})"
+        )
+    for resource, value in sorted(declared.items()):
+        item = items.get(resource)
+        if item is not None and not item.allows(value):
+            unit = f" {item.unit_en}" if item.unit_en else ""
+            problems.append(
+                f"{where(resource)}: {value} is outside the allowed range {item.range_text()}{unit} of workspace "
+                f"{workspace_id}"
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class QuotaPlan:
+    """One PUT's worth of changes and the originals to keep in the state afterwards."""
+
+    put: dict[str, int]  # only items whose live value differs from the wanted one
+    originals: dict[str, int]  # value before Pulumi first managed it, per managed resource
+
+
+def plan(declared: Mapping[str, int], originals: Mapping[str, int], live: QuotaList) -> QuotaPlan:
+    """Set the declared values; restore the originals of quota resources no longer declared;
+    record the live value as the original of each newly managed one."""
+    items = live.by_resource()
+    put: dict[str, int] = {}
+    for resource, original in originals.items():
+        item = items.get(resource)
+        if resource not in declared and item is not None and item.quota != original:
+            put[resource] = original
+    for resource, value in declared.items():
+        if items[resource].quota != value:
+            put[resource] = value
+    kept = {r: originals[r] if r in originals else items[r].quota for r in declared}
+    return QuotaPlan(put, dict(sorted(kept.items())))
+
+
+def shown(items: list[QuotaItem]) -> list[dict[str, Any]]:
+    """`all_quotas`: every quota resource of the workspace, read-only, sorted by resource."""
+    return [{key: getattr(item, key) for key in SHOWN_FIELDS} for item in sorted(items, key=lambda i: i.resource)]
