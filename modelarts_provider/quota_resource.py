@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import pulumi
@@ -47,7 +47,9 @@ class WorkspaceQuotas(Resource, module="modelarts", name="WorkspaceQuotas"):
     ) -> None:
         if args is not None and kwargs:
             raise TypeError("give either args=WorkspaceQuotasArgs(...) or keyword arguments, not both")
-        props: dict[str, Any] = dict(asdict(args)) if args is not None else dict(kwargs)
+        # not dataclasses.asdict: it deep-copies its values, and an Output refuses to be copied
+        given = {f.name: getattr(args, f.name) for f in fields(args)} if args is not None else kwargs
+        props: dict[str, Any] = dict(given)
         for key in quota_spec.INPUT_FIELDS + quota_spec.OUTPUT_FIELDS:
             props.setdefault(key, None)
         super().__init__(WorkspaceQuotasProvider(), resource_name, props, opts)

@@ -92,7 +92,7 @@ def validate(props: Mapping[str, Any]) -> list[Failure]:
                 number = whole(value)
                 if number is None or (number < 1 and number != UNLIMITED):
                     is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
-                    got = repr(value) if is_number else _kind(value)
+                    got = (str(number) if number is not None else repr(value)) if is_number else _kind(value)
                     failures.append(
                         Failure(where(resource), f"must be a whole number >= 1, or -1 for unlimited; got {got}")
                     )

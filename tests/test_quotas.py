@@ -161,6 +161,7 @@ BAD = [
     ({"workspace_id": "0", "quotas": [GPU]}, "quotas", "must be a map"),
     ({"workspace_id": "0", "quotas": {GPU: 0}}, f'quotas["{GPU}"]', "whole number >= 1, or -1"),
     ({"workspace_id": "0", "quotas": {GPU: -2}}, f'quotas["{GPU}"]', "got -2"),
+    ({"workspace_id": "0", "quotas": {GPU: 0.0}}, f'quotas["{GPU}"]', "or -1 for unlimited; got 0"),
     ({"workspace_id": "0", "quotas": {GPU: 1.5}}, f'quotas["{GPU}"]', "got 1.5"),
     ({"workspace_id": "0", "quotas": {GPU: "600"}}, f'quotas["{GPU}"]', "got a string"),
     ({"workspace_id": "0", "quotas": {GPU: True}}, f'quotas["{GPU}"]', "got a boolean"),

@@ -172,7 +172,7 @@ class TestQuotaStack:
         proc = project.run("preview", check=False)
         text = proc.stdout + proc.stderr
         assert proc.returncode != 0 and "Traceback" not in text
-        assert f'quotas["{GPU}"]' in text and "whole number >= 1, or -1 for unlimited; got 0" in text
+        assert f'quotas["{GPU}"]' in text and "whole number >= 1, or -1 for unlimited; got 0\n" in text
         assert f'quotas["{TRAIN}"]' in text and "got 1.5" in text
         assert emu.counts()["total"] == 0
 
