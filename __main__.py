@@ -1,10 +1,12 @@
-"""Example stack: a public workspace, an internal one with grants from config, the default
-workspace referenced read-only, and optionally an existing workspace adopted.
+"""Example stack: a public workspace, an internal one with grants from config and a cap on its
+ExeML GPU training minutes, the default workspace referenced read-only, and optionally an
+existing workspace adopted.
 
 Settings come from stack config, so the same program runs against the local emulator and the
 real cloud:
   prefix              name prefix of the workspaces (default "demo")
   internalUsers       JSON list of IAM user names granted the internal workspace
+  gpuMinutes          ExeML GPU training minutes of the internal workspace (default 600)
   adoptWorkspaceId    id of an existing workspace to bring under Pulumi (optional)
   adoptWorkspaceName  its name, as it should be declared
 Credentials and endpoints: huaweicloud:* config or HW_* variables (see the README).
@@ -12,7 +14,7 @@ Credentials and endpoints: huaweicloud:* config or HW_* variables (see the READM
 
 import pulumi
 
-from modelarts_provider import Grant, Workspace, WorkspaceArgs
+from modelarts_provider import Grant, Workspace, WorkspaceArgs, WorkspaceQuotas, WorkspaceQuotasArgs
 
 config = pulumi.Config()
 prefix = config.get("prefix") or "demo"
@@ -33,6 +35,14 @@ internal = Workspace(
     ),
 )
 
+quotas = WorkspaceQuotas(
+    "internal-quotas",
+    WorkspaceQuotasArgs(
+        workspace_id=internal.workspace_id,
+        quotas={"exemlProject.gpu_duration": config.get_int("gpuMinutes") or 600},
+    ),
+)
+
 default = Workspace.get("default", "0")
 
 adopt_id = config.get("adoptWorkspaceId")
@@ -46,4 +56,5 @@ if adopt_id:
 pulumi.export("public_workspace_id", public.workspace_id)
 pulumi.export("internal_workspace_id", internal.workspace_id)
 pulumi.export("internal_grants", internal.grants)
+pulumi.export("internal_quotas", quotas.quotas)
 pulumi.export("default_workspace_owner", default.owner)

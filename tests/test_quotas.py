@@ -19,8 +19,10 @@ from pulumi.output import Unknown
 
 from modelarts_provider.cli import run
 from modelarts_provider.client import ModelArtsClient
-from modelarts_provider.emulator import Emulator, EmulatorConfig
-from modelarts_provider.errors import ApiError, ModelArtsError, NotFoundError
+from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
+from modelarts_provider.errors import ApiError, ModelArtsError, NotFoundError, ResponseError
+from modelarts_provider.models import parse
+from modelarts_provider.quota_models import QuotaList
 from modelarts_provider.quota_provider import WorkspaceQuotasProvider
 from tests.conftest import hw_env, settings_for
 from tests.test_provider import stack_config
@@ -149,6 +151,28 @@ def test_missing_and_deleting_workspaces(api: ModelArtsClient, emu: Emulator, ws
     with pytest.raises(ApiError) as caught:
         api.update_workspace_quotas(ws, {GPU: 5})
     assert caught.value.error_code == "ModelArts.7004"
+
+
+def test_answers_are_parsed_leniently_or_rejected_naming_the_field() -> None:
+    odd = {"quotas": [{"resource": GPU, "quota": 5, "used_quota": None, "update_time": "1470000020000", "new": 1}]}
+    item = parse(QuotaList, odd, "get").quotas[0]
+    assert (item.quota, item.used_quota, item.update_time, item.min_quota) == (5, None, 1470000020000, None)
+    assert item.allows(-7) and item.range_text() == "no minimum..no maximum"
+    assert parse(QuotaList, {"quotas": None}, "get").quotas == []
+    with pytest.raises(ResponseError, match=r"'quotas\.0\.resource'"):
+        parse(QuotaList, {"quotas": [{"quota": 5}]}, "get")
+    with pytest.raises(ResponseError, match=r"'quotas\.0\.quota'"):
+        parse(QuotaList, {"quotas": [{"resource": GPU, "quota": "lots"}]}, "get")
+
+
+def test_faults_on_quota_calls_are_retried_once_each(emu: Emulator, provider: WorkspaceQuotasProvider, ws: str) -> None:
+    emu.add_fault(Fault(kind="status", method="GET", path=r".*/quotas$", status=503))
+    emu.add_fault(Fault(kind="lost_response", method="PUT", path=r".*/quotas$"))
+    emu.reset_counts()
+    outs = provider.create({"workspace_id": ws, "quotas": {GPU: 600}}).outs
+    assert outs["quotas"] == {GPU: 600} and emu.workspace_quotas(ws)[GPU]["quota"] == 600
+    assert routes(emu) == {QUOTA_GET: 2, QUOTA_PUT: 2}  # each fault cost exactly one extra request
+    assert emu.faults() == []
 
 
 # -- the declared-quota rules (check) -------------------------------------------------------------
