@@ -9,6 +9,7 @@ import pytest
 
 from modelarts_provider.auth import TOKENS
 from modelarts_provider.emulator import Emulator, EmulatorConfig
+from modelarts_provider.pytest_plugin import stack_env
 from modelarts_provider.settings import Settings, resolve
 
 
@@ -50,10 +51,4 @@ def settings_for(emu: Emulator, method: str = "aksk", **overrides: Any) -> Setti
 def hw_env(emu: Emulator, method: str = "aksk") -> dict[str, str]:
     """The `HW_*` variables a pipeline would set for the emulator: they configure the CLI, the
     lookups and the provider alike, and keep secrets out of stack config."""
-    cfg = emu.config
-    env = {"HW_REGION_NAME": cfg.region, "HW_MODELARTS_ENDPOINT": emu.url, "HW_AUTH_URL": emu.url + "/v3"}
-    if method == "aksk":
-        env.update(HW_ACCESS_KEY=cfg.access_key, HW_SECRET_KEY=cfg.secret_key)
-    else:
-        env.update(HW_USER_NAME=cfg.user, HW_USER_PASSWORD=cfg.password, HW_DOMAIN_NAME=cfg.domain)
-    return env
+    return stack_env(emu, method)
