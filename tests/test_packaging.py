@@ -37,12 +37,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Build from a copy, so no build/ or *.egg-info lands in the working tree others share."""
-    root = tmp_path_factory.mktemp("packaging")
+def build_wheel(root: Path) -> Path:
+    """Build from a copy under `root`, so no build/ or *.egg-info lands in the working tree others share."""
     src = root / "src"
-    src.mkdir()
+    src.mkdir(parents=True)
     for name in ("pyproject.toml", "README.md"):
         if (REPO / name).exists():
             shutil.copy2(REPO / name, src / name)
@@ -57,7 +55,12 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (built,) = out.glob("*.whl")
-    yield built
+    return built
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    yield build_wheel(tmp_path_factory.mktemp("packaging"))
 
 
 def project_version() -> str:
@@ -124,3 +127,11 @@ def test_installed_wheel_exposes_version_and_cli(wheel: Path, tmp_path: Path) ->
         [sys.executable, "-m", PACKAGE, "workspaces", "--help"], cwd=tmp_path, env=env, capture_output=True, text=True
     )
     assert cli.returncode == 0 and "adopt-code" in cli.stdout
+
+
+def test_wheel_registers_the_pytest_plugin(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as zf:
+        (name,) = [n for n in zf.namelist() if n.endswith(".dist-info/entry_points.txt")]
+        text = zf.read(name).decode()
+    assert "[pytest11]" in text
+    assert "modelarts_provider.pytest_plugin = modelarts_provider.pytest_plugin" in text
