@@ -69,7 +69,7 @@ def _quota_info(item: QuotaItem) -> WorkspaceQuotaInfo:
     return WorkspaceQuotaInfo(**item.model_dump())
 
 
-def _result(w: WorkspaceSummary) -> GetWorkspaceResult:
+def as_result(w: WorkspaceSummary) -> GetWorkspaceResult:
     grants = [g.model_dump(exclude_none=True) for g in w.grants] if isinstance(w, Workspace) else []
     return GetWorkspaceResult(
         id=w.id,
@@ -105,7 +105,7 @@ def _client() -> ModelArtsClient:
 
 def get_workspace(id: str) -> GetWorkspaceResult:
     """One workspace by id, with its grants."""
-    return _result(_client().get_workspace(id))
+    return as_result(_client().get_workspace(id))
 
 
 def get_workspace_output(id: pulumi.Input[str]) -> pulumi.Output[GetWorkspaceResult]:
@@ -125,7 +125,7 @@ def get_workspace_quotas_output(workspace_id: pulumi.Input[str]) -> pulumi.Outpu
 
 def get_workspaces(name: str | None = None) -> GetWorkspacesResult:
     """Workspaces whose name contains `name` (the API's fuzzy match), every page."""
-    return GetWorkspacesResult([_result(w) for w in _client().iter_workspaces(name=name)])
+    return GetWorkspacesResult([asas_result(w) for w in _client().iter_workspaces(name=name)])
 
 
 def get_workspaces_output(name: pulumi.Input[str | None] = None) -> pulumi.Output[GetWorkspacesResult]:
@@ -134,7 +134,7 @@ def get_workspaces_output(name: pulumi.Input[str | None] = None) -> pulumi.Outpu
 
 def get_maas_workspaces(region_id: str | None = None) -> GetWorkspacesResult:
     """The MaaS real-time-service workspaces of a region (the configured one by default)."""
-    return GetWorkspacesResult([_result(w) for w in _client().get_maas_workspaces(region_id).workspaces])
+    return GetWorkspacesResult([asas_result(w) for w in _client().get_maas_workspaces(region_id).workspaces])
 
 
 def get_maas_workspaces_output(region_id: pulumi.Input[str | None] = None) -> pulumi.Output[GetWorkspacesResult]:

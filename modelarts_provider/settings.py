@@ -132,9 +132,13 @@ def _as_bool(name: str, value: Any) -> bool:
 
 def _as_number(name: str, value: Any, kind: type[int] | type[float], minimum: float) -> Any:
     try:
-        number = kind(value)
+        number = float(value)
     except (TypeError, ValueError):
         raise ConfigurationError(f"{name} must be a number, got {value!r}") from None
+    if kind is int:  # the native plugin's config numbers arrive as floats: 3.0 is 3, 2.5 is an error
+        if not number.is_integer():
+            raise ConfigurationError(f"{name} must be a whole number, got {value!r}")
+        number = int(number)
     if number < minimum:
         raise ConfigurationError(f"{name} must be at least {minimum}, got {value!r}")
     return number

@@ -1,0 +1,258 @@
+"""`ModelArtsProvider`: the engine's calls for `modelarts:index:Workspace` and the functions,
+answered by the same lifecycle as the dynamic face.
+
+The lifecycle blocks (HTTP, polling), so each call runs in a thread pool sized here rather than
+on the event loop; the dynamic host's 4-call ceiling does not exist. Each provider instance (the
+default one or an explicit `pulumi:providers:modelarts`) is its own process with its own
+settings and client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import re
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.provider.experimental.provider import (
+    CheckFailure,
+    CheckRequest,
+    CheckResponse,
+    ConfigureRequest,
+    ConfigureResponse,
+    CreateRequest,
+    CreateResponse,
+    DeleteRequest,
+    DiffRequest,
+    DiffResponse,
+    GetSchemaRequest,
+    GetSchemaResponse,
+    InvokeRequest,
+    InvokeResponse,
+    PropertyDiff,
+    PropertyDiffKind,
+    Provider,
+    ReadRequest,
+    ReadResponse,
+    UpdateRequest,
+    UpdateResponse,
+)
+
+from .. import lifecycle, spec
+from ..errors import ConfigurationError, ModelArtsError
+from ..settings import SOURCES, Settings, resolve
+from . import schema
+from .values import camel, plain_map, secret_fields, to_plain, unknown, wire_map
+
+if TYPE_CHECKING:
+    from ..client import ModelArtsClient
+
+# Threads for blocking calls. The engine runs at most `--parallel` operations at once; 64 is
+# above what stacks use in practice (the benchmark runs --parallel 32) and each thread mostly
+# sleeps between polls. The HTTP session keeps as many keep-alive connections.
+WORKERS = 64
+T = TypeVar("T")
+_IDENT = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+class PartialCreate(ModelArtsError):
+    """A create that left a workspace the engine should record (ErrorResourceInitFailed)."""
+
+    def __init__(self, message: str, resource_id: str, properties: dict[str, PropertyValue]) -> None:
+        super().__init__(message)
+        self.resource_id = resource_id
+        self.properties = properties
+
+
+def camel_text(text: str) -> str:
+    """Field names in our messages as the native schema spells them (`auth_type` -> `authType`)."""
+    known = {*spec.INPUT_FIELDS, *spec.OUTPUT_FIELDS, *spec.GRANT_FIELDS}
+    return _IDENT.sub(lambda m: camel(m.group(0)) if m.group(0) in known else m.group(0), text)
+
+
+def split_id(resource_id: str) -> tuple[str | None, str]:
+    """`REGION/ID` or `ID` (the provider's region)."""
+    region, sep, workspace_id = resource_id.rpartition("/")
+    return (region or None) if sep else None, workspace_id
+
+
+def _public(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k not in schema.DYNAMIC_ONLY}
+
+
+def _secret_outputs(outputs: Mapping[str, Any], secret_inputs: set[str]) -> set[str]:
+    """An output named like a secret input, or ending in `_<input>` (`declared_grants`), is secret."""
+    return {k for k in outputs if any(k == s or k.endswith("_" + s) for s in secret_inputs)}
+
+
+class ModelArtsProvider(Provider):
+    def __init__(self, log: Callable[[str, str], None] | None = None, workers: int = WORKERS) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="modelarts")
+        self._workers = workers
+        self._log = log or (lambda _urn, message: lifecycle.stderr_progress(message))
+        self._config: dict[str, Any] = {}
+        self._clients: dict[str | None, ModelArtsClient] = {}
+        self._lock = threading.Lock()
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(fn, *args))
+
+    def _call(self, urn: str, timeout: float = 0.0) -> lifecycle.Call:
+        return lifecycle.Call(progress=lambda message: self._log(urn, message), timeout=timeout, keep_unconfirmed=True)
+
+    # -- configuration --------------------------------------------------------------------
+
+    async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
+        return GetSchemaResponse(schema.schema_json())
+
+    @staticmethod
+    def _dynamic_config(args: Mapping[str, PropertyValue]) -> dict[str, Any]:
+        """`modelarts:accessKey` etc. under the keys `settings.resolve` reads (`huaweicloud:accessKey`)."""
+        keys = schema.config_keys()
+        config: dict[str, Any] = {}
+        for key, value in args.items():
+            name = keys.get(key)
+            plain = to_plain(value)
+            if name is not None and plain is not None and not spec.is_unknown(plain):
+                config[str(SOURCES[name][0])] = plain
+        return config
+
+    async def check_config(self, request: CheckRequest) -> CheckResponse:
+        keys = schema.config_keys()
+        failures = [
+            CheckFailure(key, f"is not a modelarts setting (allowed: {', '.join(sorted(keys))})")
+            for key in request.new_inputs
+            if key not in keys and key != "version"
+        ]
+        try:  # types, whole numbers and endpoints; credentials may still come from HW_* later
+            resolve(config=self._dynamic_config(request.new_inputs), environ={})
+        except ConfigurationError as exc:
+            failures.append(CheckFailure("", str(exc)))
+        return CheckResponse(inputs=request.new_inputs, failures=failures)
+
+    async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
+        self._config = self._dynamic_config(request.args)
+        self._clients.clear()
+        return ConfigureResponse(accept_secrets=True, supports_preview=True)
+
+    def _settings(self, region: str | None) -> Settings:
+        settings = resolve(config=self._config)
+        if region is None or region == settings.region:
+            return settings
+        # another region: its own endpoints and project (a single endpoint override does not apply)
+        own = {k: v for k, v in self._config.items() if k not in ("modelarts:endpoint", "huaweicloud:projectId")}
+        return resolve(explicit={"region": region}, config=own, environ={})
+
+    def _client(self, region: str | None = None) -> ModelArtsClient:
+        with self._lock:
+            client = self._clients.get(region)
+            if client is None:
+                from ..client import ModelArtsClient, new_session
+
+                client = ModelArtsClient(self._settings(region), new_session(pool_size=self._workers))
+                self._clients[region] = client
+            return client
+
+    # -- check / diff ---------------------------------------------------------------------
+
+    async def check(self, request: CheckRequest) -> CheckResponse:
+        news = plain_map(request.new_inputs)
+        props, failures = lifecycle.check(news)
+        found = [CheckFailure(camel_text(f.property), camel_text(f.reason)) for f in failures]
+        found += [
+            CheckFailure(
+                camel(key), "is not an input of modelarts:index:Workspace (use pulumi import or customTimeouts)"
+            )
+            for key in news
+            if key in schema.DYNAMIC_ONLY
+        ]
+        if found:
+            return CheckResponse(inputs=request.new_inputs, failures=found)
+        return CheckResponse(inputs=wire_map(_public(props), secret_fields(request.new_inputs)), failures=[])
+
+    async def diff(self, request: DiffRequest) -> DiffResponse:
+        plan = lifecycle.plan(plain_map(request.old_state), plain_map(request.new_inputs))
+        detailed = {
+            camel(f): PropertyDiff(
+                PropertyDiffKind.UPDATE_REPLACE if f in plan.replaces else PropertyDiffKind.UPDATE, input_diff=True
+            )
+            for f in plan.changed
+        }
+        return DiffResponse(
+            changes=plan.changes,
+            replaces=[camel(f) for f in plan.replaces],
+            delete_before_replace=plan.delete_before_replace,
+            diffs=list(detailed),
+            detailed_diff=detailed,
+        )
+
+    # -- create / read / update / delete ---------------------------------------------------
+
+    def _answer(self, outputs: Mapping[str, Any], secret_inputs: set[str]) -> dict[str, PropertyValue]:
+        public = _public(outputs)
+        return wire_map(public, _secret_outputs(public, secret_inputs))
+
+    async def create(self, request: CreateRequest) -> CreateResponse:
+        props = plain_map(request.properties)
+        secrets = secret_fields(request.properties)
+        if request.preview:  # never an API call: known inputs, every other output unknown
+            planned = {f: props.get(f, unknown()) for f in schema.native_outputs()}
+            return CreateResponse(resource_id="", properties=self._answer(planned, secrets))
+        call = self._call(request.urn, request.timeout)
+        try:
+            resource_id, outputs = await self._run(lifecycle.create, self._client(), props, call)
+        except lifecycle.CreatedUnconfirmed as exc:
+            raise PartialCreate(str(exc), exc.workspace_id, self._answer(exc.outputs, secrets)) from None
+        return CreateResponse(resource_id=resource_id, properties=self._answer(outputs, secrets))
+
+    async def read(self, request: ReadRequest) -> ReadResponse:
+        region, workspace_id = split_id(request.resource_id)
+        secrets = secret_fields(request.properties) | secret_fields(request.inputs)
+        found = await self._run(lifecycle.read, self._client(region), workspace_id, plain_map(request.properties))
+        if found is None:
+            return ReadResponse(resource_id="")
+        _id, outputs, inputs = found
+        return ReadResponse(
+            resource_id=request.resource_id,
+            properties=self._answer(outputs, secrets),
+            inputs=wire_map(_public(inputs), secrets),
+        )
+
+    async def update(self, request: UpdateRequest) -> UpdateResponse:
+        olds, news = plain_map(request.olds), plain_map(request.news)
+        secrets = secret_fields(request.news)
+        if request.preview:
+            planned = {**olds, **news, "update_time": unknown()}
+            return UpdateResponse(properties=self._answer(planned, secrets))
+        region, workspace_id = split_id(request.resource_id)
+        call = self._call(request.urn, request.timeout)
+        outputs = await self._run(lifecycle.update, self._client(region), workspace_id, olds, news, call)
+        return UpdateResponse(properties=self._answer(outputs, secrets))
+
+    async def delete(self, request: DeleteRequest) -> None:
+        region, workspace_id = split_id(request.resource_id)
+        call = self._call(request.urn, request.timeout)
+        await self._run(lifecycle.delete, self._client(region), workspace_id, plain_map(request.properties), call)
+
+    # -- functions ------------------------------------------------------------------------
+
+    async def invoke(self, request: InvokeRequest) -> InvokeResponse:
+        from ..lookups import as_result
+
+        args = plain_map(request.args)
+        api = self._client()
+        if request.tok == schema.GET_WORKSPACE:
+            workspace = await self._run(api.get_workspace, str(args.get("id") or ""))
+            return InvokeResponse(wire_map(asdict(as_result(workspace))))
+        if request.tok == schema.GET_WORKSPACES:
+            found = await self._run(lambda: list(api.iter_workspaces(name=args.get("name"))))
+        elif request.tok == schema.GET_MAAS_WORKSPACES:
+            found = (await self._run(api.get_maas_workspaces, args.get("region_id"))).workspaces
+        else:
+            raise ModelArtsError(f"unknown function {request.tok}")
+        return InvokeResponse(wire_map({"workspaces": [asdict(as_result(w)) for w in found]}))

@@ -1,0 +1,183 @@
+"""The native face in process, against the emulator: names, secrets, numbers, preview without API
+calls, partial state, and a schema that matches what the lifecycle really returns."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Coroutine, Iterator
+from typing import Any, TypeVar
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pulumi.provider.experimental.property_value import Computed, PropertyValue
+from pulumi.provider.experimental.provider import (
+    CheckRequest,
+    ConfigureRequest,
+    CreateRequest,
+    DeleteRequest,
+    DiffRequest,
+    InvokeRequest,
+    ReadRequest,
+    UpdateRequest,
+)
+
+from modelarts_provider import lifecycle, spec
+from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
+from modelarts_provider.models import Workspace
+from modelarts_provider.native import schema
+from modelarts_provider.native.provider import ModelArtsProvider, PartialCreate, camel_text, split_id
+from modelarts_provider.native.server import one_line
+from modelarts_provider.native.values import camel, from_plain, snake
+from modelarts_provider.settings import SECRET_FIELDS, SOURCES
+
+T = TypeVar("T")
+URN = "urn:pulumi:dev::proj::modelarts:index:Workspace::ws"
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+def pv(value: Any, secret: bool = False) -> PropertyValue:
+    return from_plain(value, secret)
+
+
+def wire(**values: Any) -> dict[str, PropertyValue]:
+    return {k: v if isinstance(v, PropertyValue) else pv(v) for k, v in values.items()}
+
+
+def plain(props: dict[str, PropertyValue]) -> dict[str, Any]:
+    def conv(v: PropertyValue) -> Any:
+        if isinstance(v.value, (tuple, list)):
+            return [conv(x) for x in v.value]
+        if hasattr(v.value, "items"):
+            return {k: conv(x) for k, x in v.value.items()}
+        return v.value
+
+    return {k: conv(v) for k, v in props.items()}
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    with Emulator(EmulatorConfig(delete_duration=0.3)) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def provider(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> ModelArtsProvider:
+    for _name, (_key, env) in SOURCES.items():
+        if env:
+            monkeypatch.delenv(env, raising=False)
+    logged: list[tuple[str, str]] = []
+    prov = ModelArtsProvider(log=lambda urn, message: logged.append((urn, message)), workers=8)
+    prov.logged = logged  # type: ignore[attr-defined]
+    cfg = emu.config
+    args = wire(
+        region=cfg.region,
+        endpoint=emu.url,
+        authUrl=emu.url + "/v3",
+        accessKey=cfg.access_key,
+        secretKey=pv(cfg.secret_key, secret=True),
+        maxRetries=2.0,  # numbers arrive as floats
+    )
+    run(prov.configure(ConfigureRequest({}, args, True, True)))
+    return prov
+
+
+@given(st.from_regex(r"[a-z]{1,6}(_[a-z]{1,6}){0,3}", fullmatch=True))
+def test_names_round_trip(name: str) -> None:
+    assert snake(camel(name)) == name
+
+
+def test_messages_use_schema_names() -> None:
+    assert camel_text("grants[1].user_type: take effect only with auth_type INTERNAL") == (
+        "grants[1].userType: take effect only with authType INTERNAL"
+    )
+    assert split_id("ap-southeast-1/abc") == ("ap-southeast-1", "abc") and split_id("abc") == (None, "abc")
+
+
+def test_schema_types_match_what_the_lifecycle_returns() -> None:
+    live = Workspace.model_validate(
+        {"id": "a" * 32, "name": "typed-ws", "create_time": 1, "update_time": 2, "status": "NORMAL",
+         "grants": [{"user_id": "u1", "user_name": "alice", "user_type": "IAM"}]}
+    )
+    outputs = lifecycle.outputs(live, spec.normalize({"name": "typed-ws", "auth_type": "INTERNAL"}))
+    declared = schema.schema()["resources"][schema.WORKSPACE]["properties"]
+    kinds = {"string": str, "integer": float, "array": (list, tuple), "boolean": bool, "number": float}
+    for field in schema.native_outputs():
+        assert camel(field) in declared, field
+        value = from_plain(outputs[field]).value
+        assert isinstance(value, kinds[declared[camel(field)]["type"]]), (field, value)
+    assert set(outputs) - set(schema.native_outputs()) <= schema.DYNAMIC_ONLY | schema.INTERNAL_OUTPUTS
+
+
+def test_schema_config_mirrors_the_settings() -> None:
+    doc = json.loads(schema.schema_json())
+    variables = doc["config"]["variables"]
+    for name, (key, env) in SOURCES.items():
+        if not key:
+            continue
+        var = variables[key.split(":", 1)[1]]
+        assert var.get("secret", False) == (name in SECRET_FIELDS)
+        assert env is None or var["defaultInfo"]["environment"] == [env]
+    assert variables["maxRetries"]["type"] == "integer" and variables["insecure"]["type"] == "boolean"
+    assert set(doc["functions"]) == {schema.GET_WORKSPACE, schema.GET_WORKSPACES, schema.GET_MAAS_WORKSPACES}
+
+
+def test_config_numbers_must_be_whole(provider: ModelArtsProvider) -> None:
+    bad = run(provider.check_config(CheckRequest("", {}, wire(maxRetries=2.5, insecure=True), b"")))
+    assert bad.failures and "whole number" in bad.failures[0].reason
+    good = run(provider.check_config(CheckRequest("", {}, wire(maxRetries=3.0), b"")))
+    assert not good.failures
+
+
+def test_check_keeps_secrets_and_names_fields_in_camel_case(provider: ModelArtsProvider) -> None:
+    news = wire(name="native-ws", description=pv("hush", secret=True), authType="internal", grants=[{"userName": "a"}])
+    checked = run(provider.check(CheckRequest(URN, {}, news, b"")))
+    assert not checked.failures and checked.inputs is not None
+    assert checked.inputs["description"].is_secret and checked.inputs["authType"].value == "INTERNAL"
+    assert "createTimeout" not in checked.inputs
+    bad = run(provider.check(CheckRequest(URN, {}, wire(name="native-ws", grants=[{"userName": "a"}], adoptId="x"), b"")))
+    reasons = {f.property: f.reason for f in bad.failures or []}
+    assert "authType" in reasons["grants"] and "adoptId" in reasons
+
+
+def test_lifecycle_preview_partial_state_and_functions(provider: ModelArtsProvider, emu: Emulator) -> None:
+    inputs = wire(name="native-ws", description=pv("hush", secret=True), authType="INTERNAL", grants=[{"userName": "a"}])
+    checked = run(provider.check(CheckRequest(URN, {}, inputs, b""))).inputs
+    assert checked is not None
+    emu.reset_counts()
+    planned = run(provider.create(CreateRequest(URN, checked, 0.0, preview=True)))
+    assert emu.counts()["total"] == 0 and isinstance(planned.properties["workspaceId"].value, Computed)
+
+    # the POST succeeds, the confirming GET keeps failing: the workspace is kept as partial state
+    emu.add_fault(Fault("status", method="GET", path=r"/workspaces/[0-9a-f]{32}$", count=None, status=500))
+    with pytest.raises(PartialCreate) as kept:
+        run(provider.create(CreateRequest(URN, checked, 0.0, preview=False)))
+    emu.clear_faults()
+    assert kept.value.resource_id and kept.value.properties["description"].is_secret
+    assert "Traceback" not in one_line(kept.value) and "\n" not in one_line(kept.value)
+    posts = emu.counts()["POST"]
+    # the next up updates the recorded workspace: no second POST, no DELETE
+    outs = run(provider.update(UpdateRequest(URN, kept.value.resource_id, kept.value.properties, checked, 0.0, [], False)))
+    assert emu.counts()["POST"] == posts and emu.counts().get("DELETE", 0) == 0
+    assert outs.properties["status"].value == "NORMAL" and outs.properties["grants"].value[0].value["userName"]
+
+    diff = run(provider.diff(DiffRequest(URN, kept.value.resource_id, outs.properties, checked, [])))
+    assert diff.changes is False
+    changed = {**checked, "enterpriseProjectId": pv("b7e3c1a2-1111-4222-8333-444455556666")}
+    diff = run(provider.diff(DiffRequest(URN, kept.value.resource_id, outs.properties, changed, [])))
+    assert diff.replaces == ["enterpriseProjectId"] and diff.delete_before_replace
+
+    imported = run(provider.read(ReadRequest(URN, f"{emu.config.region}/{kept.value.resource_id}", {}, {})))
+    # an import knows only the id: grants come back as the server holds them, which still match
+    [grant] = plain(imported.inputs)["grants"]
+    assert grant["userName"] == "a" and grant["userId"] and imported.resource_id.startswith(emu.config.region)
+    got = run(provider.invoke(InvokeRequest(schema.GET_WORKSPACES, wire(name="native"))))
+    assert [w.value["name"].value for w in got.return_value["workspaces"].value] == ["native-ws"]
+
+    emu.reset_counts()
+    run(provider.delete(DeleteRequest(URN, kept.value.resource_id, outs.properties, timeout=30.0)))
+    assert emu.counts()["DELETE"] == 1 and not [w for w in emu.workspaces() if w["id"] != "0"]
