@@ -59,6 +59,18 @@ def _grants_input(grants: Any) -> Any:
     return _grant_list(grants)
 
 
+def declared_inputs(args: WorkspaceArgs | None, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs of either form (typed args or keywords), grants as plain dicts: both faces."""
+    if args is not None and kwargs:
+        raise TypeError("give either args=WorkspaceArgs(...) or keyword arguments, not both")
+    props: dict[str, Any] = dict(asdict(args)) if args is not None else dict(kwargs)
+    if args is not None:
+        props["grants"] = _grants_input(args.grants)
+    elif "grants" in props:
+        props["grants"] = _grants_input(props["grants"])
+    return props
+
+
 class Workspace(Resource, module="modelarts", name="Workspace"):
     """A ModelArts workspace. Type token `pulumi-python:dynamic/modelarts:Workspace`."""
 
@@ -82,13 +94,7 @@ class Workspace(Resource, module="modelarts", name="Workspace"):
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        if args is not None and kwargs:
-            raise TypeError("give either args=WorkspaceArgs(...) or keyword arguments, not both")
-        props: dict[str, Any] = dict(asdict(args)) if args is not None else dict(kwargs)
-        if args is not None:
-            props["grants"] = _grants_input(args.grants)
-        elif "grants" in props:
-            props["grants"] = _grants_input(props["grants"])
+        props = declared_inputs(args, kwargs)
         for key in spec.INPUT_FIELDS + spec.OUTPUT_FIELDS:
             props.setdefault(key, None)
         super().__init__(WorkspaceProvider(), resource_name, props, opts)

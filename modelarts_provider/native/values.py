@@ -10,6 +10,7 @@ from typing import Any
 
 from pulumi.output import Unknown
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
+from pulumi.runtime.rpc import UNKNOWN
 
 _UPPER = re.compile(r"(?<!^)([A-Z])")
 
@@ -33,7 +34,7 @@ def unknown() -> Any:
 def to_plain(value: PropertyValue) -> Any:
     """The Python value the lifecycle works with: snake_case keys, `Unknown` for computed values."""
     inner = value.value
-    if isinstance(inner, Computed):
+    if isinstance(inner, Computed) or inner == UNKNOWN:
         return unknown()
     if isinstance(inner, Mapping):
         return {snake(k): to_plain(v) for k, v in inner.items()}
@@ -54,7 +55,8 @@ def secret_fields(values: Mapping[str, PropertyValue]) -> set[str]:
 def from_plain(value: Any, secret: bool = False) -> PropertyValue:
     """A wire value: camelCase keys, ints as floats, `Unknown` as computed."""
     if isinstance(value, Unknown):
-        result = PropertyValue.computed()
+        # the SDK cannot marshal its own Computed value (3.272): send the wire's unknown sentinel
+        result = PropertyValue(UNKNOWN)
     elif isinstance(value, Mapping):
         result = PropertyValue({camel(str(k)): from_plain(v) for k, v in value.items()})
     elif isinstance(value, (list, tuple)):
