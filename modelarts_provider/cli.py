@@ -45,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
     quotas.add_argument("--json", action="store_true", help="print JSON")
     adopt = commands.add_parser("adopt-code", help="print Python that adopts existing workspaces into a stack")
     adopt.add_argument("--name", help="only names containing this text")
+    adopt.add_argument(
+        "--format",
+        choices=("python", "pulumi-import"),
+        default="python",
+        help="python: Workspace(...) code with adopt_id (dynamic face); pulumi-import: a file for "
+        "`pulumi import --file` (native face)",
+    )
     return parser
 
 
@@ -204,6 +211,16 @@ def adoption_code(workspaces: Sequence[Workspace], skipped: Sequence[tuple[Works
     return "\n".join(lines) + "\n"
 
 
+NATIVE_TYPE = "modelarts:index:Workspace"
+
+
+def import_file(workspaces: Sequence[Workspace]) -> dict[str, object]:
+    """`pulumi import --file` input for the native face: one resource per workspace, named as in
+    the Python adoption code. The import reads each id; nothing is written to ModelArts."""
+    names = resource_names([w.name for w in workspaces])
+    return {"resources": [{"type": NATIVE_TYPE, "name": n, "id": w.id} for n, w in zip(names, workspaces, strict=True)]}
+
+
 def _status(workspace: WorkspaceSummary) -> str:
     return f"status {workspace.status} {workspace.status_info}".rstrip()
 
@@ -253,7 +270,12 @@ def run(argv: Sequence[str] | None = None) -> int:
             print(_json(workspace.model_dump()) if args.json else _details(workspace))
         else:
             adopt, skipped = _adoptable(client, args.name)
-            print(adoption_code(adopt, skipped), end="")
+            if args.format == "pulumi-import":
+                print(_json(import_file(adopt)))
+                for w, reason in skipped:
+                    print(f"not adopted: {w.name} ({w.id}): {reason}", file=sys.stderr)
+            else:
+                print(adoption_code(adopt, skipped), end="")
     except ModelArtsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pulumi.runtime.rpc import UNKNOWN
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.provider import (
     CheckRequest,
@@ -23,6 +22,7 @@ from pulumi.provider.experimental.provider import (
     ReadRequest,
     UpdateRequest,
 )
+from pulumi.runtime.rpc import UNKNOWN
 
 from modelarts_provider import lifecycle, spec
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
@@ -101,8 +101,14 @@ def test_messages_use_schema_names() -> None:
 
 def test_schema_types_match_what_the_lifecycle_returns() -> None:
     live = Workspace.model_validate(
-        {"id": "a" * 32, "name": "typed-ws", "create_time": 1, "update_time": 2, "status": "NORMAL",
-         "grants": [{"user_id": "u1", "user_name": "alice", "user_type": "IAM"}]}
+        {
+            "id": "a" * 32,
+            "name": "typed-ws",
+            "create_time": 1,
+            "update_time": 2,
+            "status": "NORMAL",
+            "grants": [{"user_id": "u1", "user_name": "alice", "user_type": "IAM"}],
+        }
     )
     outputs = lifecycle.outputs(live, spec.normalize({"name": "typed-ws", "auth_type": "INTERNAL"}))
     declared = schema.schema()["resources"][schema.WORKSPACE]["properties"]
@@ -140,13 +146,17 @@ def test_check_keeps_secrets_and_names_fields_in_camel_case(provider: ModelArtsP
     assert not checked.failures and checked.inputs is not None
     assert checked.inputs["description"].is_secret and checked.inputs["authType"].value == "INTERNAL"
     assert "createTimeout" not in checked.inputs
-    bad = run(provider.check(CheckRequest(URN, {}, wire(name="native-ws", grants=[{"userName": "a"}], adoptId="x"), b"")))
+    bad = run(
+        provider.check(CheckRequest(URN, {}, wire(name="native-ws", grants=[{"userName": "a"}], adoptId="x"), b""))
+    )
     reasons = {f.property: f.reason for f in bad.failures or []}
     assert "authType" in reasons["grants"] and "adoptId" in reasons
 
 
 def test_lifecycle_preview_partial_state_and_functions(provider: ModelArtsProvider, emu: Emulator) -> None:
-    inputs = wire(name="native-ws", description=pv("hush", secret=True), authType="INTERNAL", grants=[{"userName": "a"}])
+    inputs = wire(
+        name="native-ws", description=pv("hush", secret=True), authType="INTERNAL", grants=[{"userName": "a"}]
+    )
     checked = run(provider.check(CheckRequest(URN, {}, inputs, b""))).inputs
     assert checked is not None
     emu.reset_counts()
@@ -163,7 +173,9 @@ def test_lifecycle_preview_partial_state_and_functions(provider: ModelArtsProvid
     assert "Traceback" not in one_line(kept.value) and "\n" not in one_line(kept.value)
     posts = emu.counts()["POST"]
     # the next up updates the recorded workspace: no second POST, no DELETE
-    outs = run(provider.update(UpdateRequest(URN, kept.value.resource_id, kept.value.properties, checked, 0.0, [], False)))
+    outs = run(
+        provider.update(UpdateRequest(URN, kept.value.resource_id, kept.value.properties, checked, 0.0, [], False))
+    )
     assert emu.counts()["POST"] == posts and emu.counts().get("DELETE", 0) == 0
     assert outs.properties["status"].value == "NORMAL" and outs.properties["grants"].value[0].value["userName"]
 

@@ -63,7 +63,9 @@ class NativeWorkspace(pulumi.CustomResource):
         props = {k: v for k, v in declared_inputs(args, kwargs).items() if v is not None}
         given = sorted(set(props) & schema.DYNAMIC_ONLY)
         if given:
-            raise TypeError(f"{', '.join(given)}: not inputs of the native workspace; use pulumi import / customTimeouts")
+            raise TypeError(
+                f"{', '.join(given)}: not inputs of the native workspace; use pulumi import / customTimeouts"
+            )
         if "grants" in props:
             props["grants"] = _wire_grants(props["grants"])
         for key in schema.native_outputs():
