@@ -22,6 +22,8 @@ import pulumi
 from modelarts_provider import Grant, Workspace, WorkspaceArgs
 
 spec = json.load(open("program.json"))
+if spec.get("face") == "native":  # the same program through the native plugin
+    from modelarts_provider.native.sdk import NativeWorkspace as Workspace
 for item in spec.get("workspaces", []):
     args = dict(item["args"])
     if "grants" in args:
@@ -61,6 +63,7 @@ class Project:
     root: Path
     env: dict[str, str]
     stack: str = "e2e"
+    face: str = "dynamic"  # or "native": the program declares NativeWorkspace
     transcript: list[str] = field(default_factory=list)
 
     @classmethod
@@ -87,11 +90,12 @@ class Project:
         return project
 
     def program(self, workspaces: list[dict[str, Any]], gets: list[dict[str, str]] | None = None) -> None:
-        (self.root / "program.json").write_text(json.dumps({"workspaces": workspaces, "gets": gets or []}))
+        program = {"workspaces": workspaces, "gets": gets or [], "face": self.face}
+        (self.root / "program.json").write_text(json.dumps(program))
 
     def run(self, *args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess[str]:
         cmd = ["pulumi", *args, "--non-interactive"]
-        if args[0] not in ("stack",) or args[:2] in (("stack", "export"), ("stack", "output")):
+        if args[0] not in ("stack", "plugin", "package") or args[:2] in (("stack", "export"), ("stack", "output")):
             cmd += ["--stack", self.stack]
         proc = subprocess.run(cmd, cwd=self.root, env=self.env, capture_output=True, text=True, timeout=timeout)
         self.transcript.append(f"$ {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}")
@@ -100,6 +104,11 @@ class Project:
                 f"{' '.join(cmd)} exited {proc.returncode}\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
             )
         return proc
+
+    def install_plugin(self, archive: Path) -> None:
+        """The native plugin as a user of any language installs it, into this project's PULUMI_HOME."""
+        version = archive.name.removeprefix("pulumi-resource-modelarts-v").removesuffix(".tar.gz")
+        self.run("plugin", "install", "resource", "modelarts", version, "--file", str(archive))
 
     def config(self, key: str, value: str, secret: bool = False) -> None:
         args = ["config", "set", key, value] + (["--secret"] if secret else [])
@@ -116,7 +125,10 @@ class Project:
         ops: dict[str, Any] = {}
         for step in data.get("steps", []):
             urn = step["urn"]
-            if "modelarts:Workspace" in urn and step["op"] not in ("create-replacement", "delete-replaced"):
+            if ("modelarts:Workspace" in urn or "modelarts:index:Workspace" in urn) and step["op"] not in (
+                "create-replacement",
+                "delete-replaced",
+            ):
                 ops[urn.rsplit("::", 1)[-1]] = step
         return {
             "ops": {name: step["op"] for name, step in ops.items()},

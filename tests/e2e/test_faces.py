@@ -1,0 +1,155 @@
+"""One stack lifecycle through the real CLI for each face (dynamic `Workspace`, native plugin
+`NativeWorkspace` installed from the archive): up, empty preview, update, destroy. On the native
+face also `pulumi import` (single `ID` and `REGION/ID`, and the bulk file `workspaces adopt-code
+--format pulumi-import` writes) with zero writes, and a state holding only its own config."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from modelarts_provider.emulator import Emulator, EmulatorConfig
+from tests.conftest import hw_env
+from tests.e2e.pulumi_cli import REPO, Project
+from tests.e2e.test_stack import api
+
+OTHER_SECRET = "other-token-Zq81"  # an unrelated provider's secret in the same stack config
+WRITES = ("POST", "PUT", "DELETE")
+
+
+@pytest.fixture(scope="module")
+def emu() -> Iterator[Emulator]:
+    with Emulator(EmulatorConfig(delete_duration=0.3)) as emulator:
+        yield emulator
+
+
+def live(emu: Emulator) -> dict[str, dict[str, Any]]:
+    return {w["name"]: w for w in emu.workspaces() if w["id"] != "0" and w["status"] != "DELETING"}
+
+
+def writes(emu: Emulator) -> int:
+    counts = emu.counts()
+    return sum(counts.get(k, 0) for k in WRITES)
+
+
+PROGRAM = [
+    {"resource": "open", "args": {"name": "faces-open", "description": "first"}},
+    {
+        "resource": "team",
+        "args": {
+            "name": "faces-team",
+            "auth_type": "INTERNAL",
+            "grants": [{"user_name": "zoe"}, {"user_name": "adam"}],
+        },
+    },
+]
+
+
+def project_for(face: str, emu: Emulator, root: Path, archive: Path) -> Project:
+    env = hw_env(emu)
+    if face == "native":  # the secret key as provider config, the access key only in HW_*
+        env.pop("HW_SECRET_KEY")
+    proj = Project.create(root, env)
+    proj.face = face
+    proj.config("other:token", OTHER_SECRET, secret=True)
+    if face == "native":
+        proj.install_plugin(archive)
+        proj.config("modelarts:secretKey", emu.config.secret_key, secret=True)
+        proj.config("modelarts:maxRetries", "3")
+    return proj
+
+
+@pytest.mark.parametrize("face", ["dynamic", "native"])
+def test_lifecycle(face: str, emu: Emulator, tmp_path: Path, plugin_archive: Path) -> None:
+    proj = project_for(face, emu, tmp_path / face, plugin_archive)
+    proj.program(PROGRAM)
+    proj.up()
+    assert set(live(emu)) == {"faces-open", "faces-team"}
+    assert {g["user_name"] for g in live(emu)["faces-team"]["grants"]} == {"zoe", "adam"}
+    assert proj.preview_steps()["ops"] == {}
+
+    changed = json.loads(json.dumps(PROGRAM))
+    changed[0]["args"]["description"] = "second"
+    changed[1]["args"]["grants"].append({"user_name": "eve"})
+    proj.program(changed)
+    assert proj.preview_steps()["ops"] == {"open": "update", "team": "update"}
+    emu.reset_counts()
+    proj.up()
+    assert emu.counts()["POST"] == 0 and emu.counts()["PUT"] == 2
+    assert live(emu)["faces-open"]["description"] == "second"
+    assert proj.preview_steps()["ops"] == {}
+
+    if face == "native":
+        check_import(proj, emu, changed)
+        check_own_config_only(proj, emu)
+
+    proj.run("destroy", "--yes")
+    assert live(emu) == {}
+
+
+def check_import(proj: Project, emu: Emulator, program: list[dict[str, Any]]) -> None:
+    client = api(emu)
+    single = client.create_workspace({"name": "faces-single", "description": "made by hand"}).id
+    other = client.create_workspace({"name": "faces-regional"}).id
+    bulk = [
+        client.create_workspace({"name": "faces-bulk-a"}).id,
+        client.create_workspace({"name": "faces-bulk-b", "auth_type": "INTERNAL", "grants": [{"user_name": "kim"}]}).id,
+    ]
+    env = {**os.environ, **hw_env(emu), "PYTHONPATH": str(REPO)}
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "modelarts_provider",
+            "workspaces",
+            "adopt-code",
+            "--format",
+            "pulumi-import",
+            "--name",
+            "faces-bulk",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (proj.root / "import.json").write_text(made)
+    entries = json.loads(made)["resources"]
+    assert sorted(e["id"] for e in entries) == sorted(bulk)
+
+    emu.reset_counts()
+    flags = ("--yes", "--generate-code=false", "--protect=false")
+    proj.run("import", "modelarts:index:Workspace", "single", single, *flags)
+    proj.run("import", "modelarts:index:Workspace", "regional", f"{emu.config.region}/{other}", *flags)
+    proj.run("import", "--file", str(proj.root / "import.json"), *flags)
+    declared = [
+        {"resource": "single", "args": {"name": "faces-single", "description": "made by hand"}},
+        {"resource": "regional", "args": {"name": "faces-regional"}},
+        {"resource": entries[0]["name"], "args": {"name": "faces-bulk-a"}},
+        {
+            "resource": entries[1]["name"],
+            "args": {"name": "faces-bulk-b", "auth_type": "INTERNAL", "grants": [{"user_name": "kim"}]},
+        },
+    ]
+    proj.program(program + declared)
+    assert proj.preview_steps()["ops"] == {}
+    proj.up()
+    assert writes(emu) == 0, emu.counts()
+
+
+def check_own_config_only(proj: Project, emu: Emulator) -> None:
+    state = json.loads(proj.export(show_secrets=True))
+    raw = proj.export()
+    assert OTHER_SECRET not in raw and OTHER_SECRET not in json.dumps(state)
+    assert emu.config.access_key not in json.dumps(state)  # HW_* values are never stored
+    assert emu.config.secret_key not in raw  # the provider's own secret is kept encrypted
+    [provider] = [r for r in json.loads(raw)["deployment"]["resources"] if r["type"] == "pulumi:providers:modelarts"]
+    assert set(provider["inputs"]) <= {"secretKey", "maxRetries", "version"}
+    assert "ciphertext" in provider["inputs"]["secretKey"]
