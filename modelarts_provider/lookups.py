@@ -125,7 +125,7 @@ def get_workspace_quotas_output(workspace_id: pulumi.Input[str]) -> pulumi.Outpu
 
 def get_workspaces(name: str | None = None) -> GetWorkspacesResult:
     """Workspaces whose name contains `name` (the API's fuzzy match), every page."""
-    return GetWorkspacesResult([asas_result(w) for w in _client().iter_workspaces(name=name)])
+    return GetWorkspacesResult([as_result(w) for w in _client().iter_workspaces(name=name)])
 
 
 def get_workspaces_output(name: pulumi.Input[str | None] = None) -> pulumi.Output[GetWorkspacesResult]:
@@ -134,7 +134,7 @@ def get_workspaces_output(name: pulumi.Input[str | None] = None) -> pulumi.Outpu
 
 def get_maas_workspaces(region_id: str | None = None) -> GetWorkspacesResult:
     """The MaaS real-time-service workspaces of a region (the configured one by default)."""
-    return GetWorkspacesResult([asas_result(w) for w in _client().get_maas_workspaces(region_id).workspaces])
+    return GetWorkspacesResult([as_result(w) for w in _client().get_maas_workspaces(region_id).workspaces])
 
 
 def get_maas_workspaces_output(region_id: pulumi.Input[str | None] = None) -> pulumi.Output[GetWorkspacesResult]:
