@@ -1,0 +1,136 @@
+"""The quotas lifecycle behind every provider face: check, plan (diff), create, read, update
+and delete over plain dicts, as `lifecycle` is for workspaces.
+
+Create and update read the live quotas once, check the declared values against them (the
+resource exists, the value is within min..max) and PUT only the items that change. The outputs
+keep each managed quota's value from before Pulumi managed it; removing a quota resource from
+`quotas`, or deleting the whole resource, restores those values. A workspace that is gone or
+DELETING counts as restored, so the quotas and their workspace may be deleted in either order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from . import quota_spec
+from .errors import ApiError, ModelArtsError, NotFoundError
+from .lifecycle import Plan
+from .spec import Failure, is_unknown, unwrap
+
+if TYPE_CHECKING:
+    from .client import ModelArtsClient
+    from .quota_models import QuotaItem, QuotaList
+
+BUSY_CODE = "ModelArts.7004"  # workspace status abnormal, e.g. DELETING
+
+
+def check(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
+    """Canonical inputs, or the given ones with every rule they break."""
+    props = unwrap(news)
+    failures = quota_spec.validate(props)
+    if failures:
+        return props, failures
+    return quota_spec.normalize(props), []
+
+
+def plan(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
+    """A changed workspace id replaces; an unknown one is an update, not a replace: in a preview
+    it is unknown whenever the workspace is merely updated (dynamic providers cannot preview
+    their outputs), and `up` plans again with the real id."""
+    new, old = quota_spec.normalize(unwrap(news)), unwrap(olds)
+    workspace_id = new.get("workspace_id")
+    changed: list[str] = []
+    if is_unknown(workspace_id) or workspace_id != old.get("workspace_id"):
+        changed.append("workspace_id")
+    quotas = new.get("quotas")
+    if quota_spec.has_unknown(quotas) or quota_spec.ints(quotas) != quota_spec.ints(old.get("quotas")):
+        changed.append("quotas")
+    replaces = [] if is_unknown(workspace_id) or "workspace_id" not in changed else ["workspace_id"]
+    return Plan(changed, replaces)
+
+
+def create(api: ModelArtsClient, props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The id (the workspace's) and outputs; nothing is written when a value breaks a rule."""
+    spec = quota_spec.normalize(unwrap(props))
+    workspace_id = spec["workspace_id"]
+    return workspace_id, _apply(api, workspace_id, quota_spec.ints(spec["quotas"]), {})
+
+
+def update(api: ModelArtsClient, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+    spec = quota_spec.normalize(unwrap(news))
+    originals = quota_spec.ints(unwrap(olds).get("original_quotas"))
+    return _apply(api, spec["workspace_id"], quota_spec.ints(spec["quotas"]), originals)
+
+
+def _apply(
+    api: ModelArtsClient, workspace_id: str, declared: dict[str, int], originals: dict[str, int]
+) -> dict[str, Any]:
+    """One GET, the live rules, then one PUT with only the items that change (if any)."""
+    live = _live(api, workspace_id)
+    problems = quota_spec.live_problems(workspace_id, declared, live)
+    if problems:
+        raise ModelArtsError("; ".join(problems) + " (nothing was changed)")
+    change = quota_spec.plan(declared, originals, live)
+    items = live.by_resource()
+    if change.put:
+        answer = api.update_workspace_quotas(workspace_id, change.put)
+        for item in answer.quotas:
+            if item.resource in items:
+                items[item.resource] = item
+        items.update({r: items[r].model_copy(update={"quota": v}) for r, v in change.put.items() if r in items})
+    return outputs(workspace_id, list(items.values()), set(declared), change.originals)
+
+
+def _live(api: ModelArtsClient, workspace_id: str) -> QuotaList:
+    try:
+        return api.get_workspace_quotas(workspace_id)
+    except NotFoundError:
+        raise ModelArtsError(f"workspace_id: workspace {workspace_id} does not exist in this project") from None
+
+
+def outputs(workspace_id: str, items: list[QuotaItem], managed: set[str], originals: dict[str, int]) -> dict[str, Any]:
+    return {
+        "workspace_id": workspace_id,
+        "quotas": {i.resource: i.quota for i in sorted(items, key=lambda i: i.resource) if i.resource in managed},
+        "original_quotas": originals,
+        "all_quotas": quota_spec.shown(items),
+    }
+
+
+def read(api: ModelArtsClient, id_: str, props: Mapping[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+    """Id, outputs and inputs with the live values of the managed quota resources, so drift
+    shows in the next preview; None when the workspace is gone."""
+    old = unwrap(props)
+    try:
+        live = api.get_workspace_quotas(id_)
+    except NotFoundError:
+        return None
+    originals = quota_spec.ints(old.get("original_quotas"))
+    managed = set(originals) or set(quota_spec.ints(old.get("quotas")))
+    outs = outputs(id_, live.quotas, managed, originals)
+    return id_, outs, {"workspace_id": id_, "quotas": outs["quotas"]}
+
+
+def delete(api: ModelArtsClient, id_: str, props: Mapping[str, Any]) -> None:
+    """Restore the values from before Pulumi; a workspace gone or DELETING needs nothing."""
+    originals = quota_spec.ints(unwrap(props).get("original_quotas"))
+    try:
+        items = api.get_workspace_quotas(id_).by_resource()
+        restore = {r: v for r, v in originals.items() if r in items and items[r].quota != v}
+        if not restore or api.get_workspace(id_).status == "DELETING":
+            return
+        api.update_workspace_quotas(id_, restore)
+    except NotFoundError:
+        return
+    except ApiError as exc:
+        if exc.error_code != BUSY_CODE or not _going(api, id_):
+            raise
+
+
+def _going(api: ModelArtsClient, workspace_id: str) -> bool:
+    """The workspace is gone or being deleted (it started while we restored)."""
+    try:
+        return api.get_workspace(workspace_id).status == "DELETING"
+    except NotFoundError:
+        return True
