@@ -14,7 +14,7 @@ from pulumi import runtime
 
 from .client import ModelArtsClient
 from .models import Workspace, WorkspaceSummary
-from .quota_models import QuotaItem
+from .quota_models import QuotaList
 from .settings import SOURCES, resolve
 
 
@@ -65,8 +65,9 @@ class GetWorkspaceQuotasResult:
         return next((q for q in self.quotas if q.resource == resource), None)
 
 
-def _quota_info(item: QuotaItem) -> WorkspaceQuotaInfo:
-    return WorkspaceQuotaInfo(**item.model_dump())
+def quotas_result(workspace_id: str, live: QuotaList) -> GetWorkspaceQuotasResult:
+    """The lookup's result from the API's answer (shared with the native function)."""
+    return GetWorkspaceQuotasResult(workspace_id, [WorkspaceQuotaInfo(**item.model_dump()) for item in live.quotas])
 
 
 def as_result(w: WorkspaceSummary) -> GetWorkspaceResult:
@@ -115,8 +116,7 @@ def get_workspace_output(id: pulumi.Input[str]) -> pulumi.Output[GetWorkspaceRes
 def get_workspace_quotas(workspace_id: str) -> GetWorkspaceQuotasResult:
     """Every quota resource of a workspace with its current usage (which a WorkspaceQuotas
     resource does not keep in the state, because it changes all the time)."""
-    live = _client().get_workspace_quotas(workspace_id)
-    return GetWorkspaceQuotasResult(workspace_id, [_quota_info(item) for item in live.quotas])
+    return quotas_result(workspace_id, _client().get_workspace_quotas(workspace_id))
 
 
 def get_workspace_quotas_output(workspace_id: pulumi.Input[str]) -> pulumi.Output[GetWorkspaceQuotasResult]:

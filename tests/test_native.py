@@ -130,7 +130,12 @@ def test_schema_config_mirrors_the_settings() -> None:
         assert var.get("secret", False) == (name in SECRET_FIELDS)
         assert env is None or var["defaultInfo"]["environment"] == [env]
     assert variables["maxRetries"]["type"] == "integer" and variables["insecure"]["type"] == "boolean"
-    assert set(doc["functions"]) == {schema.GET_WORKSPACE, schema.GET_WORKSPACES, schema.GET_MAAS_WORKSPACES}
+    assert set(doc["functions"]) == {
+        schema.GET_WORKSPACE,
+        schema.GET_WORKSPACES,
+        schema.GET_MAAS_WORKSPACES,
+        "modelarts:index:getWorkspaceQuotas",
+    }
 
 
 def test_config_numbers_must_be_whole(provider: ModelArtsProvider) -> None:

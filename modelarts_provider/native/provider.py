@@ -1,5 +1,6 @@
 """`ModelArtsProvider`: the engine's calls for `modelarts:index:Workspace` and the functions,
-answered by the same lifecycle as the dynamic face.
+answered by the same lifecycle as the dynamic face (`modelarts:index:WorkspaceQuotas` and
+`getWorkspaceQuotas` go to `quotas.QuotasFace`, over `quota_lifecycle`).
 
 The lifecycle blocks (HTTP, polling), so each call runs in a thread pool sized here rather than
 on the event loop; the dynamic host's 4-call ceiling does not exist. Each provider instance (the
@@ -46,6 +47,7 @@ from pulumi.provider.experimental.provider import (
 from .. import lifecycle, spec
 from ..errors import ConfigurationError, ModelArtsError
 from ..settings import SOURCES, Settings, resolve
+from . import quotas as quota_face
 from . import schema
 from .values import camel, plain_map, secret_fields, to_plain, unknown, wire_map
 
@@ -98,6 +100,7 @@ class ModelArtsProvider(Provider):
         self._config: dict[str, Any] = {}
         self._clients: dict[str | None, ModelArtsClient] = {}
         self._lock = threading.Lock()
+        self._quotas = quota_face.QuotasFace(self._run, self._client)
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(fn, *args))
@@ -161,6 +164,8 @@ class ModelArtsProvider(Provider):
     # -- check / diff ---------------------------------------------------------------------
 
     async def check(self, request: CheckRequest) -> CheckResponse:
+        if quota_face.handles(request.urn):
+            return await self._quotas.check(request, camel_text)
         news = plain_map(request.new_inputs)
         props, failures = lifecycle.check(news)
         found = [CheckFailure(camel_text(f.property), camel_text(f.reason)) for f in failures]
@@ -176,6 +181,8 @@ class ModelArtsProvider(Provider):
         return CheckResponse(inputs=wire_map(_public(props), secret_fields(request.new_inputs)), failures=[])
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
+        if quota_face.handles(request.urn):
+            return await self._quotas.diff(request)
         plan = lifecycle.plan(plain_map(request.old_state), plain_map(request.new_inputs))
         detailed = {
             camel(f): PropertyDiff(
@@ -198,6 +205,8 @@ class ModelArtsProvider(Provider):
         return wire_map(public, _secret_outputs(public, secret_inputs))
 
     async def create(self, request: CreateRequest) -> CreateResponse:
+        if quota_face.handles(request.urn):
+            return await self._quotas.create(request)
         props = plain_map(request.properties)
         secrets = secret_fields(request.properties)
         if request.preview:  # never an API call: known inputs, every other output unknown
@@ -211,6 +220,8 @@ class ModelArtsProvider(Provider):
         return CreateResponse(resource_id=resource_id, properties=self._answer(outputs, secrets))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
+        if quota_face.handles(request.urn):
+            return await self._quotas.read(request)
         region, workspace_id = split_id(request.resource_id)
         secrets = secret_fields(request.properties) | secret_fields(request.inputs)
         found = await self._run(lifecycle.read, self._client(region), workspace_id, plain_map(request.properties))
@@ -224,6 +235,8 @@ class ModelArtsProvider(Provider):
         )
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
+        if quota_face.handles(request.urn):
+            return await self._quotas.update(request)
         olds, news = plain_map(request.olds), plain_map(request.news)
         secrets = secret_fields(request.news)
         if request.preview:
@@ -235,6 +248,8 @@ class ModelArtsProvider(Provider):
         return UpdateResponse(properties=self._answer(outputs, secrets))
 
     async def delete(self, request: DeleteRequest) -> None:
+        if quota_face.handles(request.urn):
+            return await self._quotas.delete(request)
         region, workspace_id = split_id(request.resource_id)
         call = self._call(request.urn, request.timeout)
         await self._run(lifecycle.delete, self._client(region), workspace_id, plain_map(request.properties), call)
@@ -244,6 +259,8 @@ class ModelArtsProvider(Provider):
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
         from ..lookups import as_result
 
+        if request.tok == quota_face.GET_WORKSPACE_QUOTAS:
+            return await self._quotas.invoke(request)
         args = plain_map(request.args)
         api = self._client()
         if request.tok == schema.GET_WORKSPACE:

@@ -114,6 +114,8 @@ def _function(description: str, inputs: dict[str, Any], required: list[str], out
 
 @cache
 def schema() -> dict[str, Any]:
+    from . import quota_schema
+
     config = _config_variables()
     info = _info_properties()
     workspaces = {"workspaces": {"type": "array", "items": {"$ref": f"#/types/{WORKSPACE_INFO}"}}}
@@ -139,6 +141,7 @@ def schema() -> dict[str, Any]:
                 "properties": {camel(f): {"type": "string"} for f in spec.GRANT_FIELDS},
             },
             WORKSPACE_INFO: {"type": "object", "properties": info, "required": sorted(info)},
+            **quota_schema.types(),
         },
         "resources": {
             WORKSPACE: {
@@ -148,7 +151,8 @@ def schema() -> dict[str, Any]:
                 "requiredInputs": ["name"],
                 "properties": {camel(f): _prop(f) for f in native_outputs()},
                 "required": [camel(f) for f in native_outputs() if f not in ("region",)],
-            }
+            },
+            **quota_schema.resources(),
         },
         "functions": {
             GET_WORKSPACE: _function("One workspace by id, with its grants.", {"id": {"type": "string"}}, ["id"], info),
@@ -164,6 +168,7 @@ def schema() -> dict[str, Any]:
                 [],
                 workspaces,
             ),
+            **quota_schema.functions(),
         },
         "language": {"python": {"packageName": "pulumi_modelarts", "respectSchemaVersion": True}},
     }

@@ -1,4 +1,6 @@
-"""WorkspaceQuotas through the real Pulumi CLI: one stack lifecycle against the emulator.
+"""WorkspaceQuotas through the real Pulumi CLI: one stack lifecycle against the emulator for each
+face (dynamic `WorkspaceQuotas`; native `modelarts:index:WorkspaceQuotas` from the installed
+plugin archive, through `NativeWorkspaceQuotas` and the `getWorkspaceQuotas` function).
 
 Set (typed args with the workspace id as an Output; keyword form with a secret Output on the
 default workspace `0`), a nightly `preview --refresh --expect-no-changes` while usage moves,
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,16 +34,14 @@ import json
 
 import pulumi
 
-from modelarts_provider import (
-    Workspace,
-    WorkspaceArgs,
-    WorkspaceQuotas,
-    WorkspaceQuotasArgs,
-    get_workspace_quotas,
-    get_workspace_quotas_output,
-)
+from modelarts_provider import Workspace, WorkspaceArgs, WorkspaceQuotas, WorkspaceQuotasArgs
+from modelarts_provider import get_workspace_quotas, get_workspace_quotas_output
 
 spec = json.load(open("program.json"))
+native = spec["face"] == "native"
+if native:  # the same program through the native plugin
+    from modelarts_provider.native.quota_sdk import NativeWorkspaceQuotas as WorkspaceQuotas
+    from modelarts_provider.native.sdk import NativeWorkspace as Workspace
 made = {}
 for item in spec["workspaces"]:
     made[item["resource"]] = Workspace(item["resource"], WorkspaceArgs(**item["args"]))
@@ -54,11 +55,17 @@ for item in spec["quotas"]:
     else:
         q = WorkspaceQuotas(item["resource"], WorkspaceQuotasArgs(workspace_id=workspace_id, quotas=quotas))
     pulumi.export(item["resource"] + "_shown", q.all_quotas.apply(len))
-if spec.get("lookups"):
-    default = get_workspace_quotas("0").quota("exemlProject.gpu_duration")
-    pulumi.export("default_gpu_used", default.used_quota)
+GPU = "exemlProject.gpu_duration"
+if spec["lookups"] and native:  # the plugin's function, plain and with an Output argument
+    token = "modelarts:index:getWorkspaceQuotas"
+    default = pulumi.runtime.invoke(token, {"workspaceId": "0"}).value
+    pulumi.export("default_gpu_used", next(q["usedQuota"] for q in default["quotas"] if q["resource"] == GPU))
+    team = pulumi.runtime.invoke_output(token, {"workspaceId": made["team"].workspace_id})
+    pulumi.export("team_gpu_unit", team.apply(lambda r: next(q["unitEn"] for q in r["quotas"] if q["resource"] == GPU)))
+elif spec["lookups"]:
+    pulumi.export("default_gpu_used", get_workspace_quotas("0").quota(GPU).used_quota)
     team = get_workspace_quotas_output(made["team"].workspace_id)
-    pulumi.export("team_gpu_unit", team.apply(lambda r: r.quota("exemlProject.gpu_duration").unit_en))
+    pulumi.export("team_gpu_unit", team.apply(lambda r: r.quota(GPU).unit_en))
 '''
 
 TEAM = {"resource": "team", "args": {"name": "e2e-quota-team"}}
@@ -71,21 +78,27 @@ def emu() -> Iterator[Emulator]:
         yield emulator
 
 
-@pytest.fixture(scope="module")
-def project(emu: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Project:
+@pytest.fixture(scope="module", params=["dynamic", "native"])
+def project(
+    request: pytest.FixtureRequest, emu: Emulator, tmp_path_factory: pytest.TempPathFactory, plugin_archive: Path
+) -> Project:
     proj = Project.create(tmp_path_factory.mktemp("quotas") / "project", hw_env(emu))
+    proj.face = request.param
+    if proj.face == "native":
+        proj.install_plugin(plugin_archive)
     (proj.root / "__main__.py").write_text(PROGRAM)
+    STATE.clear()
     return proj
 
 
-STATE: dict[str, Any] = {}
+STATE: dict[str, Any] = {}  # ids between the steps of the current face's lifecycle
 
 
 def program(
     project: Project, quotas: list[dict[str, Any]], workspaces: list[dict[str, Any]], lookups: bool = True
 ) -> None:
     (project.root / "program.json").write_text(
-        json.dumps({"workspaces": workspaces, "quotas": quotas, "lookups": lookups})
+        json.dumps({"workspaces": workspaces, "quotas": quotas, "lookups": lookups, "face": project.face})
     )
 
 
@@ -134,7 +147,9 @@ class TestQuotaStack:
         assert outputs["default_gpu_used"] == 5 and outputs["team_gpu_unit"] == "minute"
         assert outputs["team-quotas_shown"] == len(emu.workspace_quotas(team))
         state = project.export(show_secrets=True)
-        assert "used_quota" not in state  # usage changes all the time: never in the state
+        assert "used_quota" not in state and "usedQuota" not in state  # usage changes all the time
+        native = project.face == "native"
+        assert ("modelarts:index:WorkspaceQuotas" if native else "dynamic/modelarts:WorkspaceQuotas") in state
         STATE["team"] = team
 
     def test_nightly_refresh_preview_stays_green_while_usage_moves(self, emu: Emulator, project: Project) -> None:

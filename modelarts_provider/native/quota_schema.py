@@ -1,0 +1,96 @@
+"""The schema of `modelarts:index:WorkspaceQuotas` and `getWorkspaceQuotas`, from the field lists
+the dynamic face uses (`quota_spec`, `lookups.WorkspaceQuotaInfo`). Quota resource names (map
+keys such as `exemlProject.gpu_duration`) are data: they are never case-converted."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from .. import quota_spec
+from .values import camel
+
+PACKAGE = "modelarts"
+WORKSPACE_QUOTAS = f"{PACKAGE}:index:WorkspaceQuotas"
+QUOTA = f"{PACKAGE}:index:Quota"
+QUOTA_INFO = f"{PACKAGE}:index:QuotaInfo"
+GET_WORKSPACE_QUOTAS = f"{PACKAGE}:index:getWorkspaceQuotas"
+# Top-level fields that are maps keyed by quota resource: keys kept as they are.
+DATA_MAPS = frozenset({"quotas", "original_quotas"})
+_INTEGERS = frozenset({"quota", "min_quota", "max_quota", "used_quota", "update_time"})
+_QUOTA_MAP = {"type": "object", "additionalProperties": {"type": "integer"}}
+_PROPS: dict[str, dict[str, Any]] = {
+    "workspace_id": {
+        "type": "string",
+        "replaceOnChanges": True,
+        "description": 'The workspace (32 hex characters, or "0" for the default one). A change replaces.',
+    },
+    "quotas": {
+        **_QUOTA_MAP,
+        "description": "Quota resource (e.g. exemlProject.gpu_duration) -> value: a whole number >= 1, or -1 for "
+        "unlimited, within the workspace's min..max. Only these are managed.",
+    },
+    "original_quotas": {**_QUOTA_MAP, "description": "Each managed quota's value before Pulumi; restored on removal."},
+    "all_quotas": {
+        "type": "array",
+        "items": {"$ref": f"#/types/{QUOTA}"},
+        "description": "Every quota resource of the workspace, read-only (usage is not kept: see getWorkspaceQuotas).",
+    },
+}
+
+
+def outputs() -> list[str]:
+    return [*quota_spec.INPUT_FIELDS, *quota_spec.OUTPUT_FIELDS]
+
+
+def snake_names() -> set[str]:
+    """Every field name the face translates between snake_case and camelCase (and nothing else)."""
+    from ..lookups import WorkspaceQuotaInfo
+
+    return {*outputs(), *quota_spec.SHOWN_FIELDS, *(f.name for f in fields(WorkspaceQuotaInfo))}
+
+
+def _object(names: list[str], description: str) -> dict[str, Any]:
+    props = {camel(n): {"type": "integer" if n in _INTEGERS else "string"} for n in names}
+    return {"type": "object", "description": description, "properties": props, "required": [camel(names[0])]}
+
+
+def types() -> dict[str, Any]:
+    from ..lookups import WorkspaceQuotaInfo
+
+    return {
+        QUOTA: _object(list(quota_spec.SHOWN_FIELDS), "One quota resource of a workspace, without usage."),
+        QUOTA_INFO: _object(
+            [f.name for f in fields(WorkspaceQuotaInfo)],
+            "One quota resource of a workspace with its usage (usedQuota is null when the quota is -1).",
+        ),
+    }
+
+
+def resources() -> dict[str, Any]:
+    return {
+        WORKSPACE_QUOTAS: {
+            "description": "The quotas of one workspace: only the quota resources named in `quotas` are managed, "
+            "their values from before Pulumi are restored when they are removed.",
+            "inputProperties": {camel(f): _PROPS[f] for f in quota_spec.INPUT_FIELDS},
+            "requiredInputs": [camel(f) for f in quota_spec.INPUT_FIELDS],
+            "properties": {camel(f): _PROPS[f] for f in outputs()},
+            "required": [camel(f) for f in outputs()],
+        }
+    }
+
+
+def functions() -> dict[str, Any]:
+    return {
+        GET_WORKSPACE_QUOTAS: {
+            "description": "Every quota resource of a workspace with its current usage.",
+            "inputs": {"properties": {"workspaceId": {"type": "string"}}, "required": ["workspaceId"]},
+            "outputs": {
+                "properties": {
+                    "workspaceId": {"type": "string"},
+                    "quotas": {"type": "array", "items": {"$ref": f"#/types/{QUOTA_INFO}"}},
+                },
+                "required": ["workspaceId", "quotas"],
+            },
+        }
+    }

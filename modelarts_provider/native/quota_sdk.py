@@ -1,0 +1,52 @@
+"""`NativeWorkspaceQuotas`: the native `modelarts:index:WorkspaceQuotas` for Python programs,
+typed, over the same `WorkspaceQuotasArgs` as the dynamic `WorkspaceQuotas`.
+
+Only the schema's own field names are translated between snake_case and camelCase: the SDK
+would otherwise apply the translation to every key of `quotas` too, and quota resources such as
+`exemlProject.gpu_duration` are names the API gives, not ours to rewrite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+import pulumi
+
+from ..quota_resource import WorkspaceQuotasArgs
+from . import quota_schema
+from .values import camel
+
+_TO_CAMEL = {name: camel(name) for name in quota_schema.snake_names()}
+_TO_SNAKE = {wire: name for name, wire in _TO_CAMEL.items()}
+
+
+class NativeWorkspaceQuotas(pulumi.CustomResource):
+    """The quotas of one workspace, managed by the native `modelarts` plugin. Same arguments and
+    outputs as `WorkspaceQuotas`."""
+
+    workspace_id: pulumi.Output[str]
+    quotas: pulumi.Output[dict[str, int]]
+    original_quotas: pulumi.Output[dict[str, int]]
+    all_quotas: pulumi.Output[list[dict[str, Any]]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: WorkspaceQuotasArgs | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if args is not None and kwargs:
+            raise TypeError("give either args=WorkspaceQuotasArgs(...) or keyword arguments, not both")
+        given = {f.name: getattr(args, f.name) for f in fields(args)} if args is not None else kwargs
+        props: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+        for key in quota_schema.outputs():
+            props.setdefault(key, None)
+        super().__init__(quota_schema.WORKSPACE_QUOTAS, resource_name, props, opts)
+
+    def translate_output_property(self, prop: str) -> str:
+        return _TO_SNAKE.get(prop, prop)
+
+    def translate_input_property(self, prop: str) -> str:
+        return _TO_CAMEL.get(prop, prop)

@@ -1,0 +1,140 @@
+"""`modelarts:index:WorkspaceQuotas` and `getWorkspaceQuotas` on the native face, in process
+against the emulator: quota resource names never case-converted, camelCase field names, preview
+without API calls, the same lifecycle as the dynamic face, and a schema matching the outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pulumi.provider.experimental.provider import (
+    CheckRequest,
+    ConfigureRequest,
+    CreateRequest,
+    DeleteRequest,
+    DiffRequest,
+    InvokeRequest,
+    ReadRequest,
+    UpdateRequest,
+)
+from pulumi.runtime.rpc import UNKNOWN
+
+from modelarts_provider.emulator import Emulator, EmulatorConfig
+from modelarts_provider.native import quota_schema, schema
+from modelarts_provider.native.provider import ModelArtsProvider
+from modelarts_provider.native.quota_sdk import NativeWorkspaceQuotas
+from modelarts_provider.native.quotas import handles, plain, wire
+from modelarts_provider.settings import SOURCES
+from tests.test_native import pv, run
+
+URN = "urn:pulumi:dev::proj::modelarts:index:WorkspaceQuotas::q"
+GPU = "exemlProject.gpu_duration"
+NB = "notebook.instances"
+TRAIN = "trainJob.gpu_duration"
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    with Emulator(EmulatorConfig(delete_duration=0.3)) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def provider(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> ModelArtsProvider:
+    for _name, (_key, env) in SOURCES.items():
+        if env:
+            monkeypatch.delenv(env, raising=False)
+    prov = ModelArtsProvider(workers=4)
+    cfg = emu.config
+    args = {
+        "region": pv(cfg.region),
+        "endpoint": pv(emu.url),
+        "authUrl": pv(emu.url + "/v3"),
+        "accessKey": pv(cfg.access_key),
+        "secretKey": pv(cfg.secret_key, secret=True),
+    }
+    run(prov.configure(ConfigureRequest({}, args, True, True)))
+    return prov
+
+
+def values(props: dict[str, Any]) -> dict[str, Any]:
+    return plain(props)
+
+
+def test_requests_are_routed_by_type_and_names_translated_only_for_our_fields() -> None:
+    assert handles(URN) and handles("urn:pulumi:s::p::my:comp$modelarts:index:WorkspaceQuotas::q")
+    assert not handles("urn:pulumi:dev::proj::modelarts:index:Workspace::ws")
+    wired = wire({"workspace_id": "0", "quotas": {GPU: 5}, "all_quotas": [{"min_quota": -1}]}, {"quotas"})
+    assert set(wired) == {"workspaceId", "quotas", "allQuotas"}
+    assert set(wired["quotas"].value) == {GPU} and wired["quotas"].is_secret
+    assert set(wired["allQuotas"].value[0].value) == {"minQuota"}
+    assert plain(wired) == {"workspace_id": "0", "quotas": {GPU: 5.0}, "all_quotas": [{"min_quota": -1.0}]}
+    sdk = NativeWorkspaceQuotas.__new__(NativeWorkspaceQuotas)
+    assert sdk.translate_input_property("workspace_id") == "workspaceId"
+    assert sdk.translate_input_property(GPU) == GPU and sdk.translate_output_property(GPU) == GPU
+    assert sdk.translate_output_property("minQuota") == "min_quota"
+
+
+def test_check_names_fields_in_camel_case_and_keeps_quota_names(provider: ModelArtsProvider, emu: Emulator) -> None:
+    good = run(provider.check(CheckRequest(URN, {}, wire({"workspace_id": "0", "quotas": {GPU: 600}}), b"")))
+    assert not good.failures and good.inputs is not None and set(good.inputs["quotas"].value) == {GPU}
+    bad = run(provider.check(CheckRequest(URN, {}, wire({"workspace_id": "x", "quotas": {GPU: 0, NB: 1.5}}), b"")))
+    reasons = {f.property: f.reason for f in bad.failures or []}
+    assert "32 lower-case hex" in reasons["workspaceId"]
+    assert "or -1 for unlimited; got 0" in reasons[f'quotas["{GPU}"]'] and "got 1.5" in reasons[f'quotas["{NB}"]']
+    assert emu.counts()["total"] == 0
+
+
+def test_schema_types_match_what_the_lifecycle_returns(provider: ModelArtsProvider) -> None:
+    created = run(provider.create(CreateRequest(URN, wire({"workspace_id": "0", "quotas": {GPU: 20}}), 0.0, False)))
+    declared = schema.schema()["resources"][quota_schema.WORKSPACE_QUOTAS]["properties"]
+    assert set(created.properties) == set(declared)
+    shown = schema.schema()["types"][quota_schema.QUOTA]["properties"]
+    item = created.properties["allQuotas"].value[0].value
+    assert set(item) == set(shown)
+    for key, kind in shown.items():
+        assert isinstance(item[key].value, float if kind["type"] == "integer" else str), key
+    run(provider.delete(DeleteRequest(URN, "0", created.properties, timeout=0.0)))
+
+
+def test_lifecycle_preview_update_drift_restore_and_function(provider: ModelArtsProvider, emu: Emulator) -> None:
+    ws = next(iter(run_create_workspace(emu)))
+    inputs = wire({"workspace_id": ws, "quotas": {GPU: 600, NB: 30}})  # keys verbatim, as the engine sends them
+    emu.reset_counts()
+    planned = run(provider.create(CreateRequest(URN, inputs, 0.0, preview=True)))
+    assert emu.counts()["total"] == 0 and planned.properties["allQuotas"].value == UNKNOWN
+    created = run(provider.create(CreateRequest(URN, inputs, 0.0, preview=False)))
+    assert created.resource_id == ws
+    assert values(created.properties)["original_quotas"] == {GPU: -1, NB: 20}
+    assert emu.workspace_quotas(ws)[GPU]["quota"] == 600
+
+    news = wire({"workspace_id": ws, "quotas": {GPU: 900, TRAIN: 50}})
+    diff = run(provider.diff(DiffRequest(URN, ws, created.properties, news, [])))
+    assert diff.changes and diff.replaces == [] and diff.diffs == ["quotas"]
+    moved = run(provider.diff(DiffRequest(URN, ws, created.properties, {**news, "workspaceId": pv("0")}, [])))
+    assert moved.replaces == ["workspaceId"]
+    preview = run(provider.update(UpdateRequest(URN, ws, created.properties, news, 0.0, [], True)))
+    assert preview.properties["quotas"].value[GPU].value == 900
+    updated = run(provider.update(UpdateRequest(URN, ws, created.properties, news, 0.0, [], False)))
+    live = emu.workspace_quotas(ws)
+    assert (live[GPU]["quota"], live[TRAIN]["quota"], live[NB]["quota"]) == (900, 50, 20)
+
+    emu.put_quota_raw(ws, GPU, quota=5)
+    read = run(provider.read(ReadRequest(URN, ws, updated.properties, news)))
+    assert values(read.inputs)["quotas"] == {GPU: 5, TRAIN: 50}
+
+    got = run(provider.invoke(InvokeRequest(quota_schema.GET_WORKSPACE_QUOTAS, {"workspaceId": pv("0")})))
+    items = {q.value["resource"].value: q.value for q in got.return_value["quotas"].value}
+    assert items[GPU]["usedQuota"].value == 5 and items[TRAIN]["usedQuota"].value is None
+
+    run(provider.delete(DeleteRequest(URN, ws, read.properties, timeout=0.0)))
+    live = emu.workspace_quotas(ws)
+    assert (live[GPU]["quota"], live[TRAIN]["quota"]) == (-1, -1)
+
+
+def run_create_workspace(emu: Emulator) -> list[str]:
+    from modelarts_provider.client import ModelArtsClient
+    from tests.conftest import settings_for
+
+    return [ModelArtsClient(settings_for(emu)).create_workspace({"name": "native-quotas"}).id]
