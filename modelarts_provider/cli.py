@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
+from typing import Any
 
 from .client import ModelArtsClient
 from .errors import ModelArtsError, NotFoundError
@@ -52,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
         help="python: Workspace(...) code with adopt_id (dynamic face); pulumi-import: a file for "
         "`pulumi import --file` (native face)",
     )
+    migrate = commands.add_parser(
+        "migrate-file",
+        help="from `pulumi stack export` JSON, a `pulumi import --file` file that moves the stack's dynamic "
+        "workspaces to the native plugin (same names, same ids)",
+    )
+    migrate.add_argument("state", help="the file `pulumi stack export --file` wrote")
     return parser
 
 
@@ -221,6 +228,21 @@ def import_file(workspaces: Sequence[Workspace]) -> dict[str, object]:
     return {"resources": [{"type": NATIVE_TYPE, "name": n, "id": w.id} for n, w in zip(names, workspaces, strict=True)]}
 
 
+DYNAMIC_TYPE = "pulumi-python:dynamic/modelarts:Workspace"
+
+
+def migration_file(deployment: dict[str, Any]) -> tuple[dict[str, object], list[str]]:
+    """The import file for every dynamic workspace of an exported stack, and their URNs (for
+    `pulumi state delete`). Read-only references (`Workspace.get`) are not managed: left out."""
+    resources = [
+        r
+        for r in deployment.get("deployment", {}).get("resources", [])
+        if r.get("type") == DYNAMIC_TYPE and not r.get("external") and r.get("id")
+    ]
+    entries = [{"type": NATIVE_TYPE, "name": r["urn"].rsplit("::", 1)[-1], "id": r["id"]} for r in resources]
+    return {"resources": entries}, [r["urn"] for r in resources]
+
+
 def _status(workspace: WorkspaceSummary) -> str:
     return f"status {workspace.status} {workspace.status_info}".rstrip()
 
@@ -257,6 +279,13 @@ def _json(data: object) -> str:
 def run(argv: Sequence[str] | None = None) -> int:
     """Exit 0 on success; 1 with one `error: ...` line on stderr (no traceback) on failure."""
     args = _parser().parse_args(argv)
+    if args.command == "migrate-file":  # no API call: the ids are in the state
+        with open(args.state, encoding="utf-8") as handle:
+            found, urns = migration_file(json.load(handle))
+        print(_json(found))
+        for urn in urns:
+            print(f"pulumi state delete --yes '{urn}'", file=sys.stderr)
+        return 0
     try:
         client = ModelArtsClient(resolve())
         if args.command == "list":

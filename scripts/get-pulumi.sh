@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Make the `pulumi` CLI and the Python language host available, and print (last line) the
-# directory that holds `pulumi`.
+# Make the `pulumi` CLI and the Python and YAML language hosts available, and print (last
+# line) the directory that holds `pulumi`.
 #
-# Uses a `pulumi` already on PATH when it has a Python language host next to it. Otherwise it
-# builds them from the Go module proxy, because the CLI is not published on PyPI, npm or
-# Debian. The result is cached outside the repository, keyed by version, so later runs take
-# seconds.
+# Uses a `pulumi` already on PATH when both language hosts are next to it (or on PATH).
+# Otherwise it builds what is missing from the Go module proxy, because the CLI is not
+# published on PyPI, npm or Debian. The result is cached outside the repository, keyed by
+# version, so later runs take seconds.
 #
 # Why two versions: the CLI comes from github.com/pulumi/pulumi/pkg/v3 at PULUMI_VERSION. The
 # Python language host has lived in its own Go module since v3.80, and that module is not
@@ -13,10 +13,15 @@
 # is part of the sdk/v3 module, so the host is built from there. The language host only
 # starts `python` with the runner script; the runner script, the dynamic-provider plugin script
 # and the Python SDK all come from the current release.
+#
+# The YAML language host (github.com/pulumi/pulumi-yaml, cmd/pulumi-language-yaml) runs the
+# YAML example on the native `modelarts` plugin. It is built against the CLI's pkg/sdk release,
+# so it reuses the CLI's Go build cache (about a minute after the CLI).
 set -euo pipefail
 
 PULUMI_VERSION="${PULUMI_VERSION:-3.274.1}"
 LANGHOST_VERSION="${PULUMI_LANGHOST_VERSION:-3.79.0}"
+YAML_VERSION="${PULUMI_YAML_VERSION:-1.25.0}"
 CACHE_ROOT="${PULUMI_BUILD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modelarts-provider/pulumi}"
 OUT="$CACHE_ROOT/v$PULUMI_VERSION-lh$LANGHOST_VERSION/bin"
 
@@ -24,14 +29,49 @@ log() { echo "get-pulumi: $*" >&2; }
 
 if existing="$(command -v pulumi 2>/dev/null)"; then
   dir="$(dirname "$existing")"
-  if [ -x "$dir/pulumi-language-python" ] || command -v pulumi-language-python >/dev/null 2>&1; then
+  if { [ -x "$dir/pulumi-language-python" ] || command -v pulumi-language-python >/dev/null 2>&1; } &&
+     { [ -x "$dir/pulumi-language-yaml" ] || command -v pulumi-language-yaml >/dev/null 2>&1; }; then
     log "using pulumi already on PATH: $existing"
     echo "$dir"
     exit 0
   fi
 fi
 
-if [ -x "$OUT/pulumi" ] && [ -x "$OUT/pulumi-language-python" ] && [ -x "$OUT/pulumi-resource-pulumi-python" ]; then
+build_yaml_host() {
+  # Into the finished cache directory, atomically: the CLI and Python host are not rebuilt.
+  log "building pulumi-language-yaml v$YAML_VERSION against pulumi v$PULUMI_VERSION (about a minute)"
+  mkdir -p "$work/yaml"
+  cat >"$work/yaml/go.mod" <<MOD
+module modelarts-provider/pulumi-yaml-build
+
+go 1.26
+
+require (
+	github.com/pulumi/pulumi-yaml v$YAML_VERSION
+	github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION
+	github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION
+)
+
+replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
+MOD
+  cat >"$work/yaml/tools.go" <<'GO'
+//go:build tools
+
+package tools
+
+import _ "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"
+GO
+  (
+    cd "$work/yaml"
+    go mod tidy >&2
+    go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YAML_VERSION" \
+      -o "$OUT/pulumi-language-yaml.tmp" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml >&2
+  )
+  mv "$OUT/pulumi-language-yaml.tmp" "$OUT/pulumi-language-yaml"
+}
+
+if [ -x "$OUT/pulumi" ] && [ -x "$OUT/pulumi-language-python" ] && [ -x "$OUT/pulumi-resource-pulumi-python" ] &&
+   [ -x "$OUT/pulumi-language-yaml" ]; then
   log "using cached build in $OUT"
   echo "$OUT"
   exit 0
@@ -41,9 +81,15 @@ command -v go >/dev/null 2>&1 || { log "go is required to build the Pulumi CLI; 
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$OUT.tmp"
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
 export CGO_ENABLED=0
+
+if [ -x "$OUT/pulumi" ] && [ -x "$OUT/pulumi-language-python" ] && [ -x "$OUT/pulumi-resource-pulumi-python" ]; then
+  build_yaml_host  # a cache from before the YAML host was added
+  echo "$OUT"
+  exit 0
+fi
+mkdir -p "$OUT.tmp"
 
 log "building pulumi v$PULUMI_VERSION (first time only, several minutes)"
 mkdir -p "$work/cli"
@@ -106,5 +152,6 @@ install -m 0755 "$sdkdir/python/dist/pulumi-resource-pulumi-python" "$OUT.tmp/pu
 
 rm -rf "$OUT"
 mv "$OUT.tmp" "$OUT"
+build_yaml_host
 "$OUT/pulumi" version >&2
 echo "$OUT"

@@ -89,6 +89,8 @@ def test_lifecycle(face: str, emu: Emulator, tmp_path: Path, plugin_archive: Pat
     if face == "native":
         check_import(proj, emu, changed)
         check_own_config_only(proj, emu)
+    else:
+        move_to_native(proj, emu, changed, plugin_archive)
 
     proj.run("destroy", "--yes")
     assert live(emu) == {}
@@ -142,6 +144,35 @@ def check_import(proj: Project, emu: Emulator, program: list[dict[str, Any]]) ->
     assert proj.preview_steps()["ops"] == {}
     proj.up()
     assert writes(emu) == 0, emu.counts()
+
+
+def move_to_native(proj: Project, emu: Emulator, program: list[dict[str, Any]], archive: Path) -> None:
+    """The documented move: state delete + bulk import of the same ids; ModelArts sees no write."""
+    export = proj.root / "export.json"
+    proj.run("stack", "export", "--file", str(export))
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    made = subprocess.run(
+        [sys.executable, "-m", "modelarts_provider", "workspaces", "migrate-file", str(export)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (proj.root / "import.json").write_text(made.stdout)
+    urns = [line.split("'")[1] for line in made.stderr.splitlines() if line.startswith("pulumi state delete")]
+    assert len(urns) == len(program)
+    emu.reset_counts()
+    for urn in urns:
+        proj.run("state", "delete", "--yes", urn)
+    proj.install_plugin(archive)
+    proj.run("import", "--file", str(proj.root / "import.json"), "--yes", "--generate-code=false", "--protect=false")
+    proj.face = "native"
+    proj.program(program)
+    assert proj.preview_steps()["ops"] == {}
+    proj.up()
+    assert writes(emu) == 0, emu.counts()
+    types = {r["type"] for r in json.loads(proj.export())["deployment"]["resources"]}
+    assert "modelarts:index:Workspace" in types and "pulumi-python:dynamic/modelarts:Workspace" not in types
 
 
 def check_own_config_only(proj: Project, emu: Emulator) -> None:
