@@ -15,6 +15,7 @@ from typing import Any
 import pulumi
 
 from ..resource import WorkspaceArgs, declared_inputs
+from ..settings import SECRET_FIELDS
 from . import schema
 from .values import camel, snake
 
@@ -83,3 +84,21 @@ class NativeWorkspace(pulumi.CustomResource):
     def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> NativeWorkspace:
         """Reference an existing workspace read-only (`ID` or `REGION/ID`)."""
         return NativeWorkspace(resource_name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)))
+
+
+class NativeProvider(pulumi.ProviderResource):
+    """An explicit `modelarts` provider instance: another account or region in the same program.
+    Takes the settings by their Python names (`region`, `access_key`, `secret_key`, `endpoint`,
+    ...); secret ones are stored as secrets. Unset ones fall back to the `HW_*` variables."""
+
+    def __init__(self, resource_name: str, opts: pulumi.ResourceOptions | None = None, **settings: Any) -> None:
+        known = {snake(key): (key, name) for key, name in schema.config_keys().items()}
+        unknown = sorted(set(settings) - set(known))
+        if unknown:
+            raise TypeError(f"{', '.join(unknown)}: not modelarts settings (allowed: {', '.join(sorted(known))})")
+        props: dict[str, Any] = {}
+        for arg, value in settings.items():
+            key, name = known[arg]
+            if value is not None:
+                props[key] = pulumi.Output.secret(value) if name in SECRET_FIELDS else value
+        super().__init__(schema.PACKAGE, resource_name, props, opts)

@@ -22,13 +22,21 @@ import pulumi
 from modelarts_provider import Grant, Workspace, WorkspaceArgs
 
 spec = json.load(open("program.json"))
+providers = {}
 if spec.get("face") == "native":  # the same program through the native plugin
-    from modelarts_provider.native.sdk import NativeWorkspace as Workspace
+    from modelarts_provider.native.sdk import NativeProvider, NativeWorkspace as Workspace
+
+    for item in spec.get("providers", []):  # explicit provider instances: other accounts or regions
+        providers[item["resource"]] = NativeProvider(item["resource"], **item["args"])
 for item in spec.get("workspaces", []):
     args = dict(item["args"])
     if "grants" in args:
         args["grants"] = [Grant(**g) for g in args["grants"]]
-    ws = Workspace(item["resource"], WorkspaceArgs(**args))
+    opts = pulumi.ResourceOptions(provider=providers[item["provider"]]) if item.get("provider") else None
+    if item.get("timeouts"):  # customTimeouts reach the native plugin
+        timeouts = pulumi.CustomTimeouts(**item["timeouts"])
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(custom_timeouts=timeouts))
+    ws = Workspace(item["resource"], WorkspaceArgs(**args), opts)
     pulumi.export(item["resource"], ws.workspace_id)
 for item in spec.get("gets", []):
     ref = Workspace.get(item["resource"], item["id"])
@@ -89,8 +97,13 @@ class Project:
         project.run("stack", "init", project.stack)
         return project
 
-    def program(self, workspaces: list[dict[str, Any]], gets: list[dict[str, str]] | None = None) -> None:
-        program = {"workspaces": workspaces, "gets": gets or [], "face": self.face}
+    def program(
+        self,
+        workspaces: list[dict[str, Any]],
+        gets: list[dict[str, str]] | None = None,
+        providers: list[dict[str, Any]] | None = None,
+    ) -> None:
+        program = {"workspaces": workspaces, "gets": gets or [], "face": self.face, "providers": providers or []}
         (self.root / "program.json").write_text(json.dumps(program))
 
     def run(self, *args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess[str]:

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,16 @@ WRITES = ("POST", "PUT", "DELETE")
 @pytest.fixture(scope="module")
 def emu() -> Iterator[Emulator]:
     with Emulator(EmulatorConfig(delete_duration=0.3)) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def emu2() -> Iterator[Emulator]:
+    """Another account in another region, with slow deletes."""
+    config = EmulatorConfig(
+        delete_duration=4.0, region="ap-southeast-1", access_key="SECONDAK00000000000", secret_key="second-secret"
+    )
+    with Emulator(config) as emulator:
         yield emulator
 
 
@@ -67,7 +78,7 @@ def project_for(face: str, emu: Emulator, root: Path, archive: Path) -> Project:
 
 
 @pytest.mark.parametrize("face", ["dynamic", "native"])
-def test_lifecycle(face: str, emu: Emulator, tmp_path: Path, plugin_archive: Path) -> None:
+def test_lifecycle(face: str, emu: Emulator, emu2: Emulator, tmp_path: Path, plugin_archive: Path) -> None:
     proj = project_for(face, emu, tmp_path / face, plugin_archive)
     proj.program(PROGRAM)
     proj.up()
@@ -87,8 +98,9 @@ def test_lifecycle(face: str, emu: Emulator, tmp_path: Path, plugin_archive: Pat
     assert proj.preview_steps()["ops"] == {}
 
     if face == "native":
-        check_import(proj, emu, changed)
+        program = check_import(proj, emu, changed)
         check_own_config_only(proj, emu)
+        check_second_account(proj, emu, emu2, program)
     else:
         move_to_native(proj, emu, changed, plugin_archive)
 
@@ -96,7 +108,7 @@ def test_lifecycle(face: str, emu: Emulator, tmp_path: Path, plugin_archive: Pat
     assert live(emu) == {}
 
 
-def check_import(proj: Project, emu: Emulator, program: list[dict[str, Any]]) -> None:
+def check_import(proj: Project, emu: Emulator, program: list[dict[str, Any]]) -> list[dict[str, Any]]:
     client = api(emu)
     single = client.create_workspace({"name": "faces-single", "description": "made by hand"}).id
     other = client.create_workspace({"name": "faces-regional"}).id
@@ -144,6 +156,42 @@ def check_import(proj: Project, emu: Emulator, program: list[dict[str, Any]]) ->
     assert proj.preview_steps()["ops"] == {}
     proj.up()
     assert writes(emu) == 0, emu.counts()
+    return program + declared
+
+
+def check_second_account(proj: Project, emu: Emulator, emu2: Emulator, program: list[dict[str, Any]]) -> None:
+    """An explicit provider instance with its own account and region; its customTimeouts win."""
+    cfg = emu2.config
+    second = {
+        "resource": "second",
+        "args": {
+            "region": cfg.region,
+            "endpoint": emu2.url,
+            "auth_url": emu2.url + "/v3",
+            "access_key": cfg.access_key,
+            "secret_key": cfg.secret_key,
+        },
+    }
+    far = {"resource": "far", "provider": "second", "args": {"name": "faces-far"}, "timeouts": {"delete": "1s"}}
+    proj.program([*program, far], providers=[second])
+    emu.reset_counts()
+    proj.up()
+    assert "faces-far" in live(emu2) and "faces-far" not in live(emu) and writes(emu) == 0
+    assert cfg.secret_key not in proj.export()
+
+    failed = proj.run(
+        "destroy", "--yes", "--target", "urn:pulumi:e2e::modelarts-e2e::modelarts:index:Workspace::far", check=False
+    )
+    assert failed.returncode != 0 and "still DELETING after 1s" in failed.stdout, failed.stdout[-3000:]
+    # the progress line sits under its workspace, not floating in the output
+    under = failed.stdout.split("modelarts:index:Workspace (far):", 1)[-1]
+    assert "deleting workspace 'faces-far'" in under.split("\n\n", 1)[0], failed.stdout[-3000:]
+    deadline = time.monotonic() + 20
+    while "faces-far" in {w["name"] for w in emu2.workspaces()} and time.monotonic() < deadline:
+        time.sleep(0.2)
+    proj.program(program)
+    proj.up()
+    assert live(emu2) == {}
 
 
 def move_to_native(proj: Project, emu: Emulator, program: list[dict[str, Any]], archive: Path) -> None:
