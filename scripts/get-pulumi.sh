@@ -15,8 +15,7 @@
 # and the Python SDK all come from the current release.
 #
 # The YAML language host (github.com/pulumi/pulumi-yaml, cmd/pulumi-language-yaml) runs the
-# YAML example on the native `modelarts` plugin. It is built against the CLI's pkg/sdk release,
-# so it reuses the CLI's Go build cache (about a minute after the CLI).
+# YAML example on the native `modelarts` plugin; v1.25.0 works with CLI v3.274.1.
 set -euo pipefail
 
 PULUMI_VERSION="${PULUMI_VERSION:-3.274.1}"
@@ -39,34 +38,13 @@ fi
 
 build_yaml_host() {
   # Into the finished cache directory, atomically: the CLI and Python host are not rebuilt.
-  log "building pulumi-language-yaml v$YAML_VERSION against pulumi v$PULUMI_VERSION (about a minute)"
-  mkdir -p "$work/yaml"
-  cat >"$work/yaml/go.mod" <<MOD
-module modelarts-provider/pulumi-yaml-build
-
-go 1.26
-
-require (
-	github.com/pulumi/pulumi-yaml v$YAML_VERSION
-	github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION
-	github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION
-)
-
-replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
-MOD
-  cat >"$work/yaml/tools.go" <<'GO'
-//go:build tools
-
-package tools
-
-import _ "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"
-GO
-  (
-    cd "$work/yaml"
-    go mod tidy >&2
-    go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YAML_VERSION" \
-      -o "$OUT/pulumi-language-yaml.tmp" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml >&2
-  )
+  # Built with the pulumi-yaml module's own requirements (`go install pkg@version`): it does not
+  # compile against the CLI's pkg/v3 release, and needs no `replace` lines.
+  log "building pulumi-language-yaml v$YAML_VERSION (a few minutes the first time)"
+  GOFLAGS= GOBIN="$work/yaml-bin" go install -trimpath \
+    -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YAML_VERSION" \
+    "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$YAML_VERSION" >&2
+  install -m 0755 "$work/yaml-bin/pulumi-language-yaml" "$OUT/pulumi-language-yaml.tmp"
   mv "$OUT/pulumi-language-yaml.tmp" "$OUT/pulumi-language-yaml"
 }
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Coroutine, Iterator
+from dataclasses import fields
 from typing import Any, TypeVar
 
 import pytest
@@ -24,11 +26,12 @@ from pulumi.provider.experimental.provider import (
 )
 from pulumi.runtime.rpc import UNKNOWN
 
-from modelarts_provider import lifecycle, spec
+from modelarts_provider import WorkspaceArgs, lifecycle, spec
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
 from modelarts_provider.models import Workspace
 from modelarts_provider.native import schema
 from modelarts_provider.native.provider import ModelArtsProvider, PartialCreate, camel_text, split_id
+from modelarts_provider.native.sdk import NativeWorkspace
 from modelarts_provider.native.server import one_line
 from modelarts_provider.native.values import camel, from_plain, snake
 from modelarts_provider.settings import SECRET_FIELDS, SOURCES
@@ -200,3 +203,37 @@ def test_lifecycle_preview_partial_state_and_functions(provider: ModelArtsProvid
     emu.reset_counts()
     run(provider.delete(DeleteRequest(URN, kept.value.resource_id, outs.properties, timeout=30.0)))
     assert emu.counts()["DELETE"] == 1 and not [w for w in emu.workspaces() if w["id"] != "0"]
+
+
+def _walk_types(node: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every type specification in the schema (properties, array items, config variables)."""
+    if isinstance(node, dict):
+        if "type" in node or "$ref" in node:
+            yield path, node
+        for key, value in node.items():
+            yield from _walk_types(value, f"{path}.{key}")
+
+
+def test_schema_is_well_formed() -> None:
+    """What Pulumi's binder requires: tokens `modelarts:index:Name`, every `$ref` defined, required
+    properties declared, known primitive types; and the SDK class takes exactly its inputs."""
+    doc = json.loads(schema.schema_json())
+    token = re.compile(r"^modelarts:index:[A-Za-z][A-Za-z0-9]*$")
+    assert all(token.match(t) for t in [*doc["resources"], *doc["functions"], *doc["types"]])
+    for path, node in _walk_types({k: doc[k] for k in ("resources", "functions", "types", "config", "provider")}, ""):
+        if "$ref" in node:
+            assert node["$ref"].removeprefix("#/types/") in doc["types"], path
+        elif node["type"] == "array":
+            assert "items" in node, path
+        elif node["type"] != "object":
+            assert node["type"] in ("string", "integer", "number", "boolean"), path
+    objects = [*doc["resources"].values(), *doc["types"].values()]
+    objects += [f[part] for f in doc["functions"].values() for part in ("inputs", "outputs")]
+    for obj in objects:
+        assert set(obj.get("required", [])) <= set(obj["properties"])
+    workspace = doc["resources"][schema.WORKSPACE]
+    assert set(workspace["requiredInputs"]) <= set(workspace["inputProperties"])
+    args = {camel(f.name) for f in fields(WorkspaceArgs) if f.name not in schema.DYNAMIC_ONLY}
+    assert args == set(workspace["inputProperties"])
+    typed = {camel(name) for name in NativeWorkspace.__annotations__}
+    assert typed == set(workspace["properties"])

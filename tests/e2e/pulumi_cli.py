@@ -97,6 +97,14 @@ class Project:
         project.run("stack", "init", project.stack)
         return project
 
+    def use_example(self, example: Path) -> None:
+        """Replace the test program with a checked-in example project (e.g. examples/yaml)."""
+        (self.root / "__main__.py").unlink(missing_ok=True)
+        for path in example.iterdir():
+            if path.is_file() and path.suffix in (".yaml", ".yml", ".py", ".ts", ".json"):
+                shutil.copy(path, self.root / path.name)
+        self.run("stack", "init", self.stack)  # stacks of a file backend belong to the project's name
+
     def program(
         self,
         workspaces: list[dict[str, Any]],

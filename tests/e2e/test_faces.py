@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from modelarts_provider.emulator import Emulator, EmulatorConfig
+from modelarts_provider.native import schema
 from tests.conftest import hw_env
 from tests.e2e.pulumi_cli import REPO, Project
 from tests.e2e.test_stack import api
@@ -232,3 +233,23 @@ def check_own_config_only(proj: Project, emu: Emulator) -> None:
     [provider] = [r for r in json.loads(raw)["deployment"]["resources"] if r["type"] == "pulumi:providers:modelarts"]
     assert set(provider["inputs"]) <= {"secretKey", "maxRetries", "version"}
     assert "ciphertext" in provider["inputs"]["secretKey"]
+    printed = json.loads(proj.run("package", "get-schema", "modelarts").stdout)
+    assert printed == schema.schema()
+
+
+def test_yaml_example(emu: Emulator, tmp_path: Path, plugin_archive: Path) -> None:
+    """examples/yaml as a YAML user runs it: up, empty preview, an update, destroy."""
+    proj = Project.create(tmp_path / "yaml", hw_env(emu))
+    proj.use_example(REPO / "examples" / "yaml")
+    proj.install_plugin(plugin_archive)
+    proj.up()
+    outputs = proj.outputs()
+    assert outputs["notesDescription"] == "next to default (0)"
+    assert {g["user_name"] for g in live(emu)["yaml-team"]["grants"]} == {"alice", "bob"}
+    assert proj.preview_steps()["ops"] == {}
+    proj.config("teamLead", "carol")
+    assert proj.preview_steps()["ops"] == {"team": "update"}
+    proj.up()
+    assert {g["user_name"] for g in live(emu)["yaml-team"]["grants"]} == {"carol", "bob"}
+    proj.run("destroy", "--yes")
+    assert live(emu) == {}
