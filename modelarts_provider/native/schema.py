@@ -107,7 +107,7 @@ def _info_properties() -> dict[str, Any]:
 def _function(description: str, inputs: dict[str, Any], required: list[str], outputs: dict[str, Any]) -> Any:
     return {
         "description": description,
-        "inputs": {"properties": inputs, "required": required},
+        "inputs": {"properties": inputs, **({"required": required} if required else {})},
         "outputs": {"properties": outputs, "required": list(outputs)},
     }
 
