@@ -43,7 +43,7 @@ SECRET_FIELDS = frozenset({"secret_key", "security_token", "password", "token"})
 
 @dataclass(frozen=True)
 class Settings:
-    """Fully resolved settings. Secrets are excluded from repr and equality output."""
+    """Fully resolved settings. Secrets are left out of repr; `==` still compares them."""
 
     region: str | None = None
     project_id: str | None = None
