@@ -1,5 +1,7 @@
-"""The declared workspace: every rule of the vendor pages, checked before any API call, and the
-one normalisation that check, diff and read share so that only real changes are changes."""
+"""The declared workspace: every rule of ModelArts' create and modify API that needs no server,
+checked before any API call (tests/test_vendor_rules.py holds the API reference's rules as a
+table of cases), and the one normalisation that check, diff and read share so that only real
+changes are changes."""
 
 from __future__ import annotations
 

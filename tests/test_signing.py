@@ -1,4 +1,5 @@
-"""The AK/SK signature, checked against the vector in API-NOTES and a hand-written canonical request."""
+"""The AK/SK signature step by step: a hand-written canonical request, string to sign and header
+(the whole signature is judged against the official SDK in test_signing_sdk.py)."""
 
 from __future__ import annotations
 

@@ -157,9 +157,9 @@ def test_check_follows_the_vendor_rules(case: Case) -> None:
     failures = WorkspaceProvider().check({}, case.props).failures or []
     named = [f.property for f in failures]
     if case.rejects is None:
-        assert failures == [], f"the vendor pages accept {case.props!r}: {[(f.property, f.reason) for f in failures]}"
+        assert failures == [], f"the API reference accepts {case.props!r}: {[(f.property, f.reason) for f in failures]}"
     else:
-        assert case.rejects in named, f"the vendor pages reject {case.props!r} for {case.rejects}; check named {named}"
+        assert case.rejects in named, f"the API reference rejects {case.props!r} for {case.rejects}; check: {named}"
         assert all(f.reason for f in failures)
 
 
@@ -173,12 +173,12 @@ def test_the_emulator_follows_the_vendor_rules(case: Case) -> None:
     try:
         emulator_store().create(case.props, "owner", lambda: False)
     except EmulatorApiError as exc:
-        assert case.rejects and not case.deliberate, f"the vendor pages accept {case.props!r}: {exc.error_msg}"
+        assert case.rejects and not case.deliberate, f"the API reference accepts {case.props!r}: {exc.error_msg}"
         assert (exc.status, exc.error_code) == (400, "ModelArts.0104")
         field = case.rejects.split(".")[-1].split("[")[0]
         assert field in exc.error_msg, f"{exc.error_msg!r} does not name {field}"
     else:
-        assert case.rejects is None or case.deliberate, f"the vendor pages reject {case.props!r} for {case.rejects}"
+        assert case.rejects is None or case.deliberate, f"the API reference rejects {case.props!r} for {case.rejects}"
 
 
 def test_the_table_covers_every_rule_both_ways() -> None:

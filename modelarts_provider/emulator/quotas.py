@@ -5,7 +5,8 @@ quota nobody modified has the catalogue's default and `update_time` equal to the
 creation time; `used_quota` is null while the quota is -1 (unlimited). Only the vendor's
 example (`exemlProject.gpu_duration`) is documented: the other entries are plausible ones in
 the same naming style, so that clients meet more than one item, units other than minutes and a
-range that excludes -1. The rules are the emulator's own copy of the vendor pages'.
+range that excludes -1. The rules are the emulator's own copy of what the API reference states
+for these endpoints.
 """
 
 from __future__ import annotations
