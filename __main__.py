@@ -9,6 +9,10 @@ real cloud:
   gpuMinutes          ExeML GPU training minutes of the internal workspace (default 600)
   adoptWorkspaceId    id of an existing workspace to bring under Pulumi (optional)
   adoptWorkspaceName  its name, as it should be declared
+  adoptByName         true: adopt_by_name=True on every workspace, so that an existing workspace
+                      of the declared name is taken over instead of being a "name exists" error;
+                      for one `up` after a killed run (docs/reliability.md), then remove it again
+                      (that is no change)
 Credentials and endpoints: huaweicloud:* config or HW_* variables (see the README).
 """
 
@@ -19,10 +23,13 @@ from modelarts_provider import Grant, Workspace, WorkspaceArgs, WorkspaceQuotas,
 config = pulumi.Config()
 prefix = config.get("prefix") or "demo"
 internal_users: list[str] = config.get_object("internalUsers") or ["alice", "bob"]
+adopt_by_name = config.get_bool("adoptByName") or None  # unset rather than False: no diff either way
 
 public = Workspace(
     "public",
-    WorkspaceArgs(name=f"{prefix}-public", description="Shared sandbox for every team member"),
+    WorkspaceArgs(
+        name=f"{prefix}-public", description="Shared sandbox for every team member", adopt_by_name=adopt_by_name
+    ),
 )
 
 internal = Workspace(
@@ -32,6 +39,7 @@ internal = Workspace(
         description="Only the listed users",
         auth_type="INTERNAL",
         grants=[Grant(user_name=user) for user in internal_users],
+        adopt_by_name=adopt_by_name,
     ),
 )
 
@@ -49,6 +57,7 @@ adopt_id = config.get("adoptWorkspaceId")
 if adopt_id:
     adopted = Workspace(
         "adopted",
+        # adopt_id already takes it over on any create; adopt_by_name cannot be combined with it
         WorkspaceArgs(name=config.require("adoptWorkspaceName"), adopt_id=adopt_id),
     )
     pulumi.export("adopted_workspace_id", adopted.workspace_id)

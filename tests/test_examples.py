@@ -108,8 +108,11 @@ def test_github_flows() -> None:
     assert deploy["concurrency"]["cancel-in-progress"] is False
 
     drift = github_job(jobs, "schedule")
-    step = pulumi_step(drift)
-    assert step["command"] == "preview" and step["expect-no-changes"] is True and step["refresh"] is True
+    installs = [s for s in drift["steps"] if str(s.get("uses", "")).startswith("pulumi/actions@")]
+    assert len(installs) == 1 and "command" not in installs[0].get("with", {})  # the CLI only
+    (command,) = [s["run"] for s in drift["steps"] if str(s.get("run", "")).startswith("pulumi preview")]
+    # --run-program: the refresh uses the committed stack config, not the one saved by the last up
+    assert all(flag in command.split() for flag in ("--refresh", "--run-program", "--expect-no-changes"))
 
     for job in (review, deploy, drift):
         assert any(str(s.get("run", "")).startswith("python -m pip install") for s in job["steps"])
@@ -176,7 +179,8 @@ def test_gitlab_flows() -> None:
 
     drift = gitlab_job(data, '$CI_PIPELINE_SOURCE == "schedule"')
     (command,) = drift["script"]
-    assert command.startswith("pulumi preview") and "--expect-no-changes" in command and "--refresh" in command
+    assert command.startswith("pulumi preview")
+    assert all(flag in command.split() for flag in ("--refresh", "--run-program", "--expect-no-changes"))
     # previews and drift checks only read: they get the read-only key, via the hidden template
     for job in (review, drift):
         assert job["extends"] == ".read_only_credentials"

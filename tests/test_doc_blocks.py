@@ -1,0 +1,106 @@
+"""Every command block of the README and docs/ is either run by tests/e2e/test_docs.py (marked
+`<!-- doc-test: NAME -->` in the doc) or listed here with the reason it is not, so a new block
+cannot silently escape the doc tests. Fast: reads files only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.docblocks import Block, all_blocks, blocks_of, command_blocks, missing_lines, normalize
+
+# Blocks the doc tests do not run: (file, text the block starts with) -> why.
+SKIPPED: dict[tuple[str, str], str] = {
+    ("README.md", "pip install ."): (
+        "needs the real cloud: real AK/SK in HW_* and a real region; the same stack runs against "
+        "the emulator in the `demo` block"
+    ),
+    ("docs/reliability.md", "RELIABILITY_FIGURES="): (
+        "runs the fault and load suites themselves (minutes); CI runs them on every change anyway"
+    ),
+}
+
+# Names tests/e2e/test_docs.py runs (each test there asserts its block by this name).
+RUN_BY_E2E = {
+    "demo",
+    "adopt-estate",
+    "drift",
+    "saved-settings",
+    "killed-up-leftovers",
+    "killed-up-recovery",
+}
+
+HOW_TO_FIX = (
+    "Put `<!-- doc-test: NAME -->` on the line before the fence and run it in tests/e2e/test_docs.py, "
+    "or add the block to SKIPPED in tests/test_doc_blocks.py with the reason it cannot run against "
+    "the emulator (the real cloud, a CI service, ...)."
+)
+
+
+def skip_reason(block: Block) -> str | None:
+    for (path, start), reason in SKIPPED.items():
+        if block.path == path and block.text.lstrip().startswith(start):
+            return reason
+    return None
+
+
+def test_every_command_block_is_run_or_skipped_with_a_reason() -> None:
+    unaccounted = [b.where for b in command_blocks() if b.marker is None and skip_reason(b) is None]
+    assert not unaccounted, f"command blocks neither run nor skipped: {unaccounted}. {HOW_TO_FIX}"
+
+
+def test_every_marked_block_is_run_and_every_skip_still_matches() -> None:
+    blocks = command_blocks()
+    marked = [b.marker for b in blocks if b.marker]
+    assert len(marked) == len(set(marked)), f"a doc-test name used twice: {sorted(marked)}"
+    assert set(marked) == RUN_BY_E2E, "tests/e2e/test_docs.py runs exactly the marked command blocks"
+    for key in SKIPPED:
+        assert any(skip_reason(b) == SKIPPED[key] for b in blocks), f"stale SKIPPED entry {key}"
+    outputs = {b.marker for b in all_blocks() if b.output}
+    assert outputs <= RUN_BY_E2E, f"output blocks of commands that are not run: {outputs - RUN_BY_E2E}"
+
+
+def test_the_block_reader_on_a_sample(tmp_path: Path) -> None:
+    doc = tmp_path / "sample.md"
+    doc.write_text(
+        "text\n\n<!-- doc-test: one -->\n```bash\npulumi up\n```\n\n"
+        "- item\n\n  <!-- doc-test: one output -->\n  ```\n  Resources:\n      + 2 created\n  ```\n\n"
+        "```\npulumi preview --diff\n```\n\n```\n    ~ pulumi-python:dynamic/modelarts:Workspace: (update)\n```\n"
+    )
+    blocks = blocks_of(doc, tmp_path)
+    assert [(b.line, b.lang, b.marker, b.output, b.is_command) for b in blocks] == [
+        (4, "bash", "one", False, True),
+        (11, "", "one", True, False),
+        (16, "", None, False, True),  # an unlabelled block that starts with a command
+        (20, "", None, False, False),  # output
+    ]
+    assert blocks[1].text == "Resources:\n    + 2 created\n"
+
+
+def test_documented_output_is_compared_in_order_with_what_varies_normalized() -> None:
+    printed = (
+        "emulator: http://127.0.0.1:41555\nnoise\n"
+        "7bcdd1d28701489e89986548bdeead88  demo-internal  INTERNAL   NORMAL  0\n"
+        "~ update_time : 1795605492177 => 1795605505046\nDuration: 2s\n"
+    )
+    documented = (
+        "emulator: http://127.0.0.1:1234\n...\n"
+        "c3483003500f4de7b4575baac45ac4e6 demo-internal INTERNAL NORMAL 0\n"
+        "~ update_time : 1700000000000 => 1700000000001\n"
+    )
+    assert missing_lines(documented, printed) == []
+    assert missing_lines("~ update_time : 1 => 2\n", printed) == ["~ update_time : 1 => 2"]
+    # order matters
+    assert missing_lines("Duration: 1s\nnoise\n", printed) == ["noise"]
+    assert normalize("deleting original (0s)") == "deleting original (<s>)"
+
+
+@pytest.mark.parametrize("block", [b for b in command_blocks() if b.marker], ids=lambda b: b.where)
+def test_marked_blocks_have_no_unexplained_placeholders(block: Block) -> None:
+    """The runner fills in `VAR=...` from the emulator's settings; any other `...` or `<...>` in a
+    block it runs would be a command nobody can paste."""
+    for line in block.text.splitlines():
+        code = line.split(" #", 1)[0]
+        stripped = code.replace("=...", "=")
+        assert "..." not in stripped and "<" not in stripped.replace("<<", ""), f"{block.where}: {line}"
