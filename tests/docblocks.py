@@ -91,7 +91,9 @@ def command_blocks(root: Path = REPO) -> list[Block]:
 def marked(name: str, output: bool = False, root: Path = REPO) -> Block:
     """The one block marked `<!-- doc-test: NAME -->` (or `NAME output`)."""
     matches = [b for b in all_blocks(root) if b.marker == name and b.output == output]
-    assert len(matches) == 1, f"expected one block marked doc-test: {name}{' output' if output else ''}, found {matches}"
+    assert len(matches) == 1, (
+        f"expected one block marked doc-test: {name}{' output' if output else ''}, found {matches}"
+    )
     return matches[0]
 
 

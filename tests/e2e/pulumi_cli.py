@@ -75,10 +75,10 @@ class Project:
     transcript: list[str] = field(default_factory=list)
 
     @classmethod
-    def create(cls, root: Path, extra_env: dict[str, str]) -> Project:
+    def create(cls, root: Path, extra_env: dict[str, str], name: str = "modelarts-e2e", stack: str = "e2e") -> Project:
         root.mkdir(parents=True, exist_ok=True)
         (root / "state").mkdir(exist_ok=True)
-        (root / "Pulumi.yaml").write_text("name: modelarts-e2e\nruntime: python\n")
+        (root / "Pulumi.yaml").write_text(f"name: {name}\nruntime: python\n")
         (root / "__main__.py").write_text(PROGRAM)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("HW_", "PULUMI_"))}
         env.update(
@@ -93,7 +93,7 @@ class Project:
             }
         )
         env.update(extra_env)
-        project = cls(root, env)
+        project = cls(root, env, stack)
         project.run("stack", "init", project.stack)
         return project
 
