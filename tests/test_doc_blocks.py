@@ -16,6 +16,11 @@ SKIPPED: dict[tuple[str, str], str] = {
         "needs the real cloud: real AK/SK in HW_* and a real region; the same stack runs against "
         "the emulator in the `demo` block"
     ),
+    ("docs/testing.md", "pip install modelarts-provider pytest"): (
+        "installs into the reader's own environment (from PyPI, or a path); "
+        "tests/e2e/test_testing_doc.py does the same from the built wheel in a fresh virtualenv "
+        "and runs the doc's test files with pytest"
+    ),
     ("docs/reliability.md", "RELIABILITY_FIGURES="): (
         "runs the fault and load suites themselves (minutes); CI runs them on every change anyway"
     ),
