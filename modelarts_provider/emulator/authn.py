@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 
 from .. import signing
 from .config import EmulatorConfig
-from .errors import ApiError, unauthorized
+from .errors import ProjectMismatch, unauthorized
 from .iam import Iam
 
 
@@ -133,4 +133,4 @@ def check_project(principal: Principal, path_project_id: str, config: EmulatorCo
         or (principal.method == "token" and principal.project_id != path_project_id)
         or (principal.method == "aksk" and principal.project_id not in (None, path_project_id))
     ):
-        raise ApiError(403, "ModelArts.0210", "project id does not match the token")
+        raise ProjectMismatch()

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ApiError, bad_param
+from .errors import WorkspaceNotFound, WorkspaceStatusAbnormal, bad_param
 from .store import DEFAULT_ID, DELETING, now_ms
 
 UNLIMITED = -1
@@ -140,7 +140,7 @@ class QuotaStore:
     def _existing(self, workspace_id: str) -> tuple[str, int]:
         try:
             return self._workspace(workspace_id)
-        except ApiError:
+        except WorkspaceNotFound:
             self._values.pop(workspace_id, None)  # a workspace that is gone leaves no quotas behind
             raise
 
@@ -156,7 +156,7 @@ class QuotaStore:
         with self._lock:
             status, created = self._existing(workspace_id)
             if status == DELETING:
-                raise ApiError(400, "ModelArts.7004", f"workspace status abnormal: {status}")
+                raise WorkspaceStatusAbnormal(status)
             wanted = self._parse(body)
             stamp = now_ms()
             for resource, quota in wanted.items():

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from .authn import Principal, check_project
-from .errors import ApiError, bad_param
+from .errors import ApiError, ApiNotFound, MethodNotAllowed, bad_param
 from .faults import FaultSet
 from .iam import iam_bad_request
 from .messages import Request, Response
@@ -60,10 +60,10 @@ def match(method: str, raw_path: str) -> Match:
         handler = route.handlers.get(method)
         if handler is None:
             allowed = ", ".join(sorted(route.handlers))
-            error = ApiError(405, "APIGW.0102", f"method {method} not allowed here; allowed: {allowed}")
+            error = MethodNotAllowed(method, allowed)
             return Match(key, None, params, error)
         return Match(key, handler, params, None)
-    missing = ApiError(404, "APIGW.0101", "the API does not exist or has not been published")
+    missing = ApiNotFound()
     return Match(f"{method} (unmatched)", None, {}, missing)
 
 

@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from . import admin, routes
-from .errors import ApiError
+from .errors import ApiError, InternalError, MalformedRequest, RequestTooLarge
 from .faults import TRANSPORT_KINDS, Fault
 from .messages import Request, Response, error_response
 from .state import State
@@ -120,11 +120,11 @@ class RequestHandler(BaseHTTPRequestHandler):
             return b""
         if not raw.strip().isdigit():
             self.close_connection = True
-            raise ApiError(400, "APIGW.0201", "invalid Content-Length")
+            raise MalformedRequest("invalid Content-Length")
         length = int(raw)
         if length > MAX_BODY:
             self.close_connection = True
-            raise ApiError(413, "APIGW.0201", "request body too large")
+            raise RequestTooLarge()
         return self.rfile.read(length)
 
     def _read_chunked(self) -> bytes:
@@ -136,7 +136,7 @@ class RequestHandler(BaseHTTPRequestHandler):
                 size = int(line, 16)
             except ValueError:
                 self.close_connection = True
-                raise ApiError(400, "APIGW.0201", "invalid chunked body") from None
+                raise MalformedRequest("invalid chunked body") from None
             if size == 0:
                 while self.rfile.readline(1024).strip():
                     pass  # trailers
@@ -144,7 +144,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             total += size
             if total > MAX_BODY:
                 self.close_connection = True
-                raise ApiError(413, "APIGW.0201", "request body too large")
+                raise RequestTooLarge()
             parts.append(self.rfile.read(size))
             self.rfile.readline(8)
 
@@ -167,7 +167,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         """Protocol-level errors (bad request line, unsupported method) as JSON too."""
         self.close_connection = True
         request_id = uuid.uuid4().hex
-        error = ApiError(code, "APIGW.0201", message or "bad request")
+        error = ApiError(code, MalformedRequest.CODE, message or "bad request")  # any status http.server picks
         with contextlib.suppress(OSError):
             self._send(error_response(error, request_id), request_id)
 
@@ -230,8 +230,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         except Exception:  # a bug must answer 500, not kill the connection
             if self.server.log is not None:
                 self.server.log(traceback.format_exc().rstrip())
-            internal = ApiError(500, "ModelArts.7001", "internal emulator error")
-            return error_response(internal, request_id)
+            return error_response(InternalError(), request_id)
 
     @staticmethod
     def _fault_response(fault: Fault, request_id: str) -> Response:

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .config import EmulatorConfig
-from .errors import ApiError, bad_param
+from .errors import (
+    BadParameter,
+    DefaultWorkspaceProtected,
+    WorkspaceLimitExceeded,
+    WorkspaceNameExists,
+    WorkspaceNotFound,
+    WorkspaceStatusAbnormal,
+)
 from .iam import UserDirectory
 
 DEFAULT_ID = "0"
@@ -80,10 +87,6 @@ class Deletion:
         }
 
 
-def not_found(workspace_id: str) -> ApiError:
-    return ApiError(400, "ModelArts.7005", f"workspace not existed: {workspace_id[:64]}")
-
-
 @dataclass
 class Workspace:
     """One workspace as the service keeps it; `grants` holds complete grant objects."""
@@ -118,23 +121,25 @@ def _optional_str(body: dict[str, Any], key: str) -> str | None:
     """A string field; JSON null is treated like an absent field."""
     value = body.get(key)
     if value is not None and not isinstance(value, str):
-        raise bad_param(f"{key} must be a string")
+        raise BadParameter(f"{key} must be a string")
     return value
 
 
 def validate_name(value: Any) -> str:
     if not isinstance(value, str):
-        raise bad_param("name must be a string")
+        raise BadParameter("name must be a string")
     if not NAME_RE.fullmatch(value):
-        raise bad_param("name must be 4 to 64 characters: letters (including Chinese characters), digits, '-' or '_'")
+        raise BadParameter(
+            "name must be 4 to 64 characters: letters (including Chinese characters), digits, '-' or '_'"
+        )
     if value == DEFAULT_NAME:
-        raise bad_param("name 'default' is reserved for the default workspace")
+        raise BadParameter("name 'default' is reserved for the default workspace")
     return value
 
 
 def validate_description(value: str | None) -> str | None:
     if value is not None and len(value) > MAX_DESCRIPTION:
-        raise bad_param(f"description must be at most {MAX_DESCRIPTION} characters")
+        raise BadParameter(f"description must be at most {MAX_DESCRIPTION} characters")
     return value
 
 
@@ -142,7 +147,7 @@ def validate_auth_type(value: str | None) -> str | None:
     if value is None:
         return None
     if value.upper() not in AUTH_TYPES:
-        raise bad_param(f"auth_type must be one of {', '.join(AUTH_TYPES)}")
+        raise BadParameter(f"auth_type must be one of {', '.join(AUTH_TYPES)}")
     return value.lower()
 
 
@@ -190,7 +195,7 @@ class WorkspaceStore:
     def _get(self, workspace_id: str) -> Workspace:
         ws = self._items.get(workspace_id)
         if ws is None:
-            raise not_found(workspace_id)
+            raise WorkspaceNotFound(workspace_id)
         return ws
 
     def _name_taken(self, name: str, except_id: str | None = None) -> bool:
@@ -200,20 +205,20 @@ class WorkspaceStore:
 
     def _grants(self, value: Any) -> list[dict[str, Any]]:
         if not isinstance(value, list):
-            raise bad_param("grants must be a list")
+            raise BadParameter("grants must be a list")
         if len(value) > MAX_GRANTS:
-            raise bad_param(f"grants must have at most {MAX_GRANTS} entries")
+            raise BadParameter(f"grants must have at most {MAX_GRANTS} entries")
         parsed: list[tuple[str | None, str | None, str]] = []
         for index, grant in enumerate(value):
             if not isinstance(grant, dict):
-                raise bad_param(f"grants[{index}] must be an object")
+                raise BadParameter(f"grants[{index}] must be an object")
             user_id = _optional_str(grant, "user_id")
             user_name = _optional_str(grant, "user_name")
             user_type = _optional_str(grant, "user_type") or "IAM"
             if not user_id and not user_name:
-                raise bad_param(f"grants[{index}] needs user_id or user_name")
+                raise BadParameter(f"grants[{index}] needs user_id or user_name")
             if user_type not in USER_TYPES:
-                raise bad_param(f"grants[{index}].user_type must be one of {', '.join(USER_TYPES)}")
+                raise BadParameter(f"grants[{index}].user_type must be one of {', '.join(USER_TYPES)}")
             parsed.append((user_id, user_name, user_type))
         grants = []
         for user_id, user_name, user_type in parsed:
@@ -224,7 +229,7 @@ class WorkspaceStore:
     @staticmethod
     def _require_object(body: Any) -> dict[str, Any]:
         if not isinstance(body, dict):
-            raise bad_param("request body must be a JSON object")
+            raise BadParameter("request body must be a JSON object")
         return body
 
     # -- API operations --------------------------------------------------------------------
@@ -233,21 +238,21 @@ class WorkspaceStore:
         """`POST /v1/{project_id}/workspaces`; `fail()` says whether a create_failed fault fires."""
         body = self._require_object(body)
         if body.get("name") is None:
-            raise bad_param("name is required")
+            raise BadParameter("name is required")
         name = validate_name(body["name"])
         description = validate_description(_optional_str(body, "description")) or ""
         auth_type = validate_auth_type(_optional_str(body, "auth_type")) or "public"
         eps_id = _optional_str(body, "enterprise_project_id") or "0"
         if eps_id != "0" and not EPS_RE.fullmatch(eps_id):
-            raise bad_param("enterprise_project_id must be '0' or a UUID like 8-4-4-4-12 hex digits")
+            raise BadParameter("enterprise_project_id must be '0' or a UUID like 8-4-4-4-12 hex digits")
         raw_grants = body.get("grants")
         with self._lock:
             self._settle()
             grants = self._grants(raw_grants) if raw_grants is not None else []
             if self._name_taken(name):
-                raise ApiError(400, "ModelArts.7002", "workspace name already exists")
+                raise WorkspaceNameExists()
             if sum(1 for key in self._items if key != DEFAULT_ID) >= self._config.max_workspaces:
-                raise ApiError(400, "ModelArts.7006", f"workspace number over limit ({self._config.max_workspaces})")
+                raise WorkspaceLimitExceeded(self._config.max_workspaces)
             stamp = now_ms()
             ws = Workspace(
                 id=uuid.uuid4().hex,
@@ -287,20 +292,20 @@ class WorkspaceStore:
         with self._lock:
             self._settle()
             if workspace_id == DEFAULT_ID:
-                raise ApiError(400, "ModelArts.3566", "the default workspace cannot be modified")
+                raise DefaultWorkspaceProtected("modified")
             ws = self._get(workspace_id)
             if ws.status == DELETING:
-                raise ApiError(400, "ModelArts.7004", f"workspace status abnormal: {ws.status}")
+                raise WorkspaceStatusAbnormal(ws.status)
             body = self._require_object(body)
             if "enterprise_project_id" in body:
-                raise bad_param("enterprise_project_id cannot be changed")
+                raise BadParameter("enterprise_project_id cannot be changed")
             name = validate_name(body["name"]) if body.get("name") is not None else ws.name
             description = validate_description(_optional_str(body, "description"))
             auth_type = validate_auth_type(_optional_str(body, "auth_type")) or ws.auth_type
             raw_grants = body.get("grants")
             grants = self._grants(raw_grants) if raw_grants is not None else []
             if self._name_taken(name, except_id=ws.id):
-                raise ApiError(400, "ModelArts.7002", "workspace name already exists")
+                raise WorkspaceNameExists()
             ws.name = name
             if description is not None:
                 ws.description = description
@@ -314,10 +319,10 @@ class WorkspaceStore:
         with self._lock:
             self._settle()
             if workspace_id == DEFAULT_ID:
-                raise ApiError(400, "ModelArts.3566", "the default workspace cannot be deleted")
+                raise DefaultWorkspaceProtected("deleted")
             ws = self._get(workspace_id)
             if ws.status == DELETING:
-                raise ApiError(400, "ModelArts.7004", "workspace status abnormal: already DELETING")
+                raise WorkspaceStatusAbnormal("already DELETING")
             ws.status, ws.status_info = DELETING, ""
             ws.deleting_since = time.monotonic()
             ws.delete_fails = fail()
@@ -334,13 +339,13 @@ class WorkspaceStore:
         limit = _int_param(params, "limit", LIST_LIMIT_MAX, 1, LIST_LIMIT_MAX)
         sort_by = params.get("sort_by", "name")
         if sort_by not in SORT_KEYS:
-            raise bad_param(f"sort_by must be one of {', '.join(SORT_KEYS)}")
+            raise BadParameter(f"sort_by must be one of {', '.join(SORT_KEYS)}")
         order = params.get("order", "desc")
         if order not in ("asc", "desc"):
-            raise bad_param("order must be asc or desc")
+            raise BadParameter("order must be asc or desc")
         accessible = params.get("filter_accessible", "false")
         if accessible.lower() not in ("true", "false"):
-            raise bad_param("filter_accessible must be true or false")
+            raise BadParameter("filter_accessible must be true or false")
         eps_id = params.get("enterprise_project_id")
         name = params.get("name")
         with self._lock:
@@ -439,9 +444,9 @@ def _int_param(params: dict[str, str], key: str, default: int, low: int, high: i
     if raw is None:
         return default
     if not raw.isascii() or not raw.isdigit():
-        raise bad_param(f"{key} must be an integer")
+        raise BadParameter(f"{key} must be an integer")
     value = int(raw)
     if value < low or (high is not None and value > high):
         bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise bad_param(f"{key} must be {bound}")
+        raise BadParameter(f"{key} must be {bound}")
     return value
