@@ -14,6 +14,12 @@
 # starts `python` with the runner script; the runner script, the dynamic-provider plugin script
 # and the Python SDK all come from the current release.
 #
+# One addition to that host (scripts/langhost/plugin_target.go, compiled into it): current CLIs
+# name the plugin to start (a Python policy pack) only in a request field the v3.79 host does not
+# know, so without it `pulumi preview --policy-pack DIR` ran the stack's own __main__.py as the
+# pack. The build records the addition's checksum next to the binaries; a cache built without
+# it (or with an older version of it) gets a new language host, in seconds, on the next run.
+#
 # The YAML language host (github.com/pulumi/pulumi-yaml, cmd/pulumi-language-yaml) runs the
 # YAML example on the native `modelarts` plugin; v1.25.0 works with CLI v3.274.1.
 set -euo pipefail
@@ -23,12 +29,17 @@ LANGHOST_VERSION="${PULUMI_LANGHOST_VERSION:-3.79.0}"
 YAML_VERSION="${PULUMI_YAML_VERSION:-1.25.0}"
 CACHE_ROOT="${PULUMI_BUILD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modelarts-provider/pulumi}"
 OUT="$CACHE_ROOT/v$PULUMI_VERSION-lh$LANGHOST_VERSION/bin"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ADDITION="$HERE/langhost/plugin_target.go"
+MARKER=".langhost-addition-$(cksum <"$ADDITION" | cut -d' ' -f1)"
 
 log() { echo "get-pulumi: $*" >&2; }
 
 if existing="$(command -v pulumi 2>/dev/null)"; then
   dir="$(dirname "$existing")"
-  if { [ -x "$dir/pulumi-language-python" ] || command -v pulumi-language-python >/dev/null 2>&1; } &&
+  # Our own cached build may be on PATH already: it goes through the checks below.
+  if [ "$(cd "$dir" && pwd)" != "$(mkdir -p "$OUT" && cd "$OUT" && pwd)" ] &&
+     { [ -x "$dir/pulumi-language-python" ] || command -v pulumi-language-python >/dev/null 2>&1; } &&
      { [ -x "$dir/pulumi-language-yaml" ] || command -v pulumi-language-yaml >/dev/null 2>&1; }; then
     log "using pulumi already on PATH: $existing"
     echo "$dir"
@@ -48,8 +59,36 @@ build_yaml_host() {
   mv "$OUT/pulumi-language-yaml.tmp" "$OUT/pulumi-language-yaml"
 }
 
+# The v3.79 Python language host from its own main.go plus plugin_target.go, into the file $1.
+build_langhost() {
+  log "building pulumi-language-python from sdk v$LANGHOST_VERSION (with $(basename "$ADDITION"))"
+  mkdir -p "$work/lang"
+  cat >"$work/lang/go.mod" <<MOD
+module modelarts-provider/pulumi-langhost-build
+
+go 1.26
+
+require github.com/pulumi/pulumi/sdk/v3 v$LANGHOST_VERSION
+
+replace golang.org/x/text => golang.org/x/text v0.3.6
+MOD
+  (
+    cd "$work/lang"
+    sdk="$(go mod download -json "github.com/pulumi/pulumi/sdk/v3@v$LANGHOST_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+    cp "$sdk/python/cmd/pulumi-language-python/main.go" main.go
+    chmod u+w main.go
+    cp "$ADDITION" .
+    # RunPlugin starts the program pluginTarget finds instead of the (empty) deprecated field.
+    sed -i '/^func (host \*pythonLanguageHost) RunPlugin(/,/^}/ s|^\targs := \[\]string{req.Program}$|\tprogram, host := pluginTarget(req, host)\n\targs := []string{program}|' main.go
+    grep -q 'pluginTarget(req, host)' main.go || { log "main.go of v$LANGHOST_VERSION changed: cannot add plugin_target.go"; exit 1; }
+    go mod tidy >&2
+    go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$LANGHOST_VERSION" \
+      -o "$1" . >&2
+  )
+}
+
 if [ -x "$OUT/pulumi" ] && [ -x "$OUT/pulumi-language-python" ] && [ -x "$OUT/pulumi-resource-pulumi-python" ] &&
-   [ -x "$OUT/pulumi-language-yaml" ]; then
+   [ -x "$OUT/pulumi-language-yaml" ] && [ -f "$OUT/$MARKER" ]; then
   log "using cached build in $OUT"
   echo "$OUT"
   exit 0
@@ -63,7 +102,14 @@ export GOFLAGS="${GOFLAGS:-} -mod=mod"
 export CGO_ENABLED=0
 
 if [ -x "$OUT/pulumi" ] && [ -x "$OUT/pulumi-language-python" ] && [ -x "$OUT/pulumi-resource-pulumi-python" ]; then
-  build_yaml_host  # a cache from before the YAML host was added
+  # A cache from before the language host addition or the YAML host: only those are built.
+  if [ ! -f "$OUT/$MARKER" ]; then
+    build_langhost "$OUT/pulumi-language-python.new.$$"
+    mv -f "$OUT/pulumi-language-python.new.$$" "$OUT/pulumi-language-python"
+    rm -f "$OUT"/.langhost-addition-*
+    touch "$OUT/$MARKER"
+  fi
+  [ -x "$OUT/pulumi-language-yaml" ] || build_yaml_host
   echo "$OUT"
   exit 0
 fi
@@ -97,30 +143,8 @@ GO
     -o "$OUT.tmp/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
 )
 
-log "building pulumi-language-python from sdk v$LANGHOST_VERSION"
-mkdir -p "$work/lang"
-cat >"$work/lang/go.mod" <<MOD
-module modelarts-provider/pulumi-langhost-build
-
-go 1.26
-
-require github.com/pulumi/pulumi/sdk/v3 v$LANGHOST_VERSION
-
-replace golang.org/x/text => golang.org/x/text v0.3.6
-MOD
-cat >"$work/lang/tools.go" <<'GO'
-//go:build tools
-
-package tools
-
-import _ "github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python"
-GO
-(
-  cd "$work/lang"
-  go mod tidy >&2
-  go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$LANGHOST_VERSION" \
-    -o "$OUT.tmp/pulumi-language-python" github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python >&2
-)
+build_langhost "$OUT.tmp/pulumi-language-python"
+touch "$OUT.tmp/$MARKER"
 
 # Plain scripts shipped inside the sdk module of the current release.
 sdkdir="$(cd "$work/cli" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"

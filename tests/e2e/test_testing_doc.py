@@ -7,15 +7,14 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import venv
 from pathlib import Path
 
 from tests.e2e.pulumi_cli import pulumi_bin_dir
+from tests.e2e.venvs import fresh_venv
 from tests.test_packaging import build_wheel
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "testing.md"
-WHEELHOUSE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "modelarts-provider" / "wheels"
 FILE_BLOCK = re.compile(r"^```\w+\n# file: (\S+)\n.*?^```$", re.MULTILINE | re.DOTALL)
 
 
@@ -26,23 +25,6 @@ def doc_files(text: str) -> dict[str, str]:
         body = match.group(0).split("\n", 1)[1].rsplit("```", 1)[0]
         files[match.group(1)] = body
     return files
-
-
-def install_offline_first(python: Path, requirements: list[str]) -> None:
-    """pip install from a wheelhouse kept outside the repository (no network); only when it lacks
-    something, fill it from PyPI first. pip's own HTTP cache is not used: the registry here
-    answers with responses pip does not cache."""
-    base = ["--disable-pip-version-check", "--quiet"]
-
-    def pip(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(python), "-m", "pip", *args], capture_output=True, text=True, timeout=900)
-
-    if pip("install", *base, "--no-index", "--find-links", str(WHEELHOUSE), *requirements).returncode == 0:
-        return
-    fill = pip("download", *base, "--dest", str(WHEELHOUSE), *requirements)
-    assert fill.returncode == 0, fill.stdout[-3000:] + fill.stderr[-3000:]
-    offline = pip("install", *base, "--no-index", "--find-links", str(WHEELHOUSE), *requirements)
-    assert offline.returncode == 0, offline.stdout[-3000:] + offline.stderr[-3000:]
 
 
 def test_the_doc_holds_a_whole_project() -> None:
@@ -62,9 +44,7 @@ def test_doc_project_passes_from_a_wheel_in_a_fresh_virtualenv(tmp_path: Path) -
 
     wheel = build_wheel(tmp_path / "build")
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
-    install_offline_first(python, [str(wheel), "pytest"])
+    python = fresh_venv(env_dir, [str(wheel), "pytest"])
 
     # Only what a user's shell has: the venv first on PATH, the CLI, no checkout on sys.path and
     # no HW_* or PULUMI_* settings of ours.
