@@ -185,3 +185,31 @@ def test_gitlab_flows() -> None:
     for job in (review, drift):
         assert job["extends"] == ".read_only_credentials"
     assert data[".read_only_credentials"]["variables"]["HW_ACCESS_KEY"] == "$MODELARTS_READONLY_ACCESS_KEY"
+
+
+def test_the_pull_request_runs_the_policy_pack_and_the_tests_gate_the_up() -> None:
+    """Where docs/testing.md and the policy pack fit: the preview runs examples/policy from its
+    own virtualenv, and a job runs the program's tests on the emulator fixture before any up."""
+    github = load(GITHUB)
+    assert (EXAMPLES.parent / github["env"]["POLICY_PACK"] / "PulumiPolicy.yaml").is_file()
+    review = github_job(github["jobs"], "pull_request")
+    assert pulumi_step(review)["policyPacks"] == "${{ env.POLICY_PACK }}"
+    assert any('-r "$POLICY_PACK/requirements.txt"' in str(s.get("run", "")) for s in review["steps"])
+    test = github["jobs"]["test"]
+    assert "pull_request" not in test["if"] and "'schedule'" in test["if"]  # runs on PRs and main
+    runs = [str(s.get("run", "")) for s in test["steps"]]
+    assert "python -m pytest tests" in runs and any("pytest" in r and "pip install" in r for r in runs)
+    assert [s for s in test["steps"] if str(s.get("uses", "")).startswith("pulumi/actions@")] == [
+        {"uses": "pulumi/actions@v7"}  # the CLI only, for the stack tests
+    ]
+    assert github_job(github["jobs"], "push")["needs"] == "test"
+    assert "secrets." not in str(test)
+
+    gitlab = load(GITLAB)
+    assert gitlab["variables"]["POLICY_PACK"] == github["env"]["POLICY_PACK"]
+    preview = "\n".join(gitlab_job(gitlab, '$CI_PIPELINE_SOURCE == "merge_request_event"')["script"])
+    assert '--policy-pack "$POLICY_PACK"' in preview and '-r "$POLICY_PACK/requirements.txt"' in preview
+    stages = gitlab["stages"]
+    assert gitlab["test"]["stage"] == "test" and stages.index("test") < stages.index("deploy")
+    assert "python3 -m pytest tests" in gitlab["test"]["script"]
+    assert "variables" not in gitlab["test"]  # no credential mapped for the tests
