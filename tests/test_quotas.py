@@ -12,6 +12,8 @@ from typing import Any
 
 import dill
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
@@ -20,6 +22,7 @@ from pulumi.output import Unknown
 from modelarts_provider.cli import run
 from modelarts_provider.client import ModelArtsClient
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
+from modelarts_provider.emulator.errors import ApiError as EmulatorApiError
 from modelarts_provider.errors import ApiError, ModelArtsError, NotFoundError, ResponseError
 from modelarts_provider.models import parse
 from modelarts_provider.quota_models import QuotaList
@@ -341,3 +344,52 @@ def test_cli_quotas_table_and_json(emu: Emulator, monkeypatch: pytest.MonkeyPatc
     assert run(["workspaces", "quotas", "f" * 32]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: get quotas of workspace") and "ModelArts.7005" in err and "Traceback" not in err
+
+
+# -- property-based: answers and declared values --------------------------------------------------
+
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12)
+)
+_json = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+_item = st.fixed_dictionaries(
+    {},
+    optional={
+        key: st.one_of(st.integers(-2, 70000), _json)
+        for key in ("resource", "quota", "min_quota", "max_quota", "used_quota", "update_time", "name_en", "x")
+    },
+)
+FUZZ = settings(max_examples=200, deadline=None)
+
+
+@FUZZ
+@given(st.one_of(_json, st.fixed_dictionaries({"quotas": st.one_of(st.lists(_item, max_size=4), _json)})))
+def test_any_answer_is_a_typed_quota_list_or_one_clear_error(body: Any) -> None:
+    try:
+        parsed = parse(QuotaList, body, "get quotas of workspace 0")
+    except ResponseError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("get quotas of workspace 0")
+        return
+    for item in parsed.quotas:
+        assert isinstance(item.resource, str) and item.resource and isinstance(item.quota, int)
+
+
+@FUZZ
+@given(_json)
+def test_what_check_accepts_the_api_accepts(value: Any) -> None:
+    """Preview is at least as strict as the API: a value check lets through is never refused by
+    the emulator's own copy of the vendor rules, except for the workspace's live range."""
+    from modelarts_provider import quota_spec
+    from modelarts_provider.emulator.quotas import QuotaStore
+
+    if quota_spec.validate({"workspace_id": "0", "quotas": {GPU: value}}):
+        return
+    sent = quota_spec.normalize({"quotas": {GPU: value}})["quotas"][GPU]
+    try:
+        QuotaStore._parse({"quotas": [{"resource": GPU, "quota": sent}]})
+    except EmulatorApiError as exc:
+        assert "between" in exc.error_msg  # only the range, which is checked before the PUT
