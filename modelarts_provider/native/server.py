@@ -20,13 +20,14 @@ import grpc.aio
 from google.protobuf import struct_pb2
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.server import ProviderServicer
-from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc, status_pb2
 
 from .. import __version__
 from ..errors import ModelArtsError
 from .provider import ModelArtsProvider, PartialCreate
 
+# Requests as large as the engine sends (big stacks' schemas and states), as the SDK allows.
+_GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 # The handlers the SDK wraps with its stack-trace decorator.
 _HANDLERS = (
     "GetSchema",
@@ -69,8 +70,10 @@ def _one_line_handler(name: str) -> Callable[..., Awaitable[Any]]:
     async def handler(self: Servicer, request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         try:
             return await getattr(super(Servicer, self), name)(request, context)
-        except Exception as wrapped:  # the SDK re-raised ours with a stack trace appended
-            original = wrapped.__context__ if wrapped.__context__ is not None else wrapped
+        except Exception as wrapped:  # the SDK may have re-raised ours with a stack trace appended
+            # (3.17x-3.19x raise ours unwrapped; later releases wrap it in a plain Exception)
+            inner = wrapped.__context__
+            original = inner if type(wrapped) is Exception and inner is not None else wrapped
             if isinstance(original, PartialCreate):
                 await context.abort_with_status(_init_failed_status(original, request.properties))
             if not isinstance(original, ModelArtsError):
@@ -105,7 +108,7 @@ class EngineLog:
 
 async def serve(engine_address: str) -> None:
     provider = ModelArtsProvider(log=EngineLog(engine_address))
-    server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
+    server = grpc.aio.server(options=_GRPC_OPTIONS)
     servicer = Servicer(sys.argv[1:], __version__, provider, engine_address=engine_address)
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
     port = server.add_insecure_port(address="127.0.0.1:0")

@@ -138,6 +138,12 @@ class Project:
     def up(self, *extra: str) -> subprocess.CompletedProcess[str]:
         return self.run("up", "--yes", "--skip-preview", *extra)
 
+    def up_failing(self) -> str:
+        """An `up` that must fail: its output (stdout and stderr)."""
+        proc = self.run("up", "--yes", "--skip-preview", check=False)
+        assert proc.returncode != 0, proc.stdout[-3000:]
+        return proc.stdout + proc.stderr
+
     def preview_steps(self) -> dict[str, Any]:
         """`pulumi preview --json`: the planned operation of each resource by name (unchanged ones are
         not listed)."""

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from modelarts_provider.emulator import Emulator, EmulatorConfig
+from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
 from modelarts_provider.native import schema
 from tests.conftest import hw_env
 from tests.e2e.pulumi_cli import REPO, Project
@@ -102,6 +102,7 @@ def test_lifecycle(face: str, emu: Emulator, emu2: Emulator, tmp_path: Path, plu
         program = check_import(proj, emu, changed)
         check_own_config_only(proj, emu)
         check_second_account(proj, emu, emu2, program)
+        check_partial_state(proj, emu, program)
     else:
         move_to_native(proj, emu, changed, plugin_archive)
 
@@ -193,6 +194,32 @@ def check_second_account(proj: Project, emu: Emulator, emu2: Emulator, program: 
     proj.program(program)
     proj.up()
     assert live(emu2) == {}
+
+
+def check_partial_state(proj: Project, emu: Emulator, program: list[dict[str, Any]]) -> None:
+    """A create whose POST worked but whose confirmation failed stays in the state with its id
+    (ErrorResourceInitFailed); the next up continues from there: no second POST, no DELETE."""
+    shaky = {
+        "resource": "shaky",
+        "args": {"name": "faces-shaky", "auth_type": "INTERNAL", "grants": [{"user_name": "lee"}]},
+    }
+    proj.program([*program, shaky])
+    emu.add_fault(Fault("status", method="GET", path=r"/workspaces/[0-9a-f]{32}$", count=None, status=503))
+    emu.reset_counts()
+    failed = proj.up_failing()
+    emu.clear_faults()
+    assert "was created but could not be confirmed" in failed and "Traceback" not in failed, failed[-2000:]
+    state = json.loads(proj.export())["deployment"]["resources"]
+    [kept] = [r for r in state if r["urn"].endswith("::shaky")]
+    assert kept["id"] == live(emu)["faces-shaky"]["id"] and kept.get("initErrors")
+    assert emu.counts()["POST"] == 1
+    emu.reset_counts()
+    proj.up()
+    assert writes(emu) == 0, emu.counts()
+    state = json.loads(proj.export())["deployment"]["resources"]
+    [kept] = [r for r in state if r["urn"].endswith("::shaky")]
+    assert kept["outputs"]["status"] == "NORMAL" and not kept.get("initErrors")
+    assert proj.preview_steps()["ops"] == {}
 
 
 def move_to_native(proj: Project, emu: Emulator, program: list[dict[str, Any]], archive: Path) -> None:
