@@ -150,7 +150,8 @@ touch "$OUT.tmp/$MARKER"
 sdkdir="$(cd "$work/cli" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"
 install -m 0755 "$sdkdir/python/cmd/pulumi-language-python-exec" "$OUT.tmp/pulumi-language-python-exec"
 install -m 0755 "$sdkdir/python/dist/pulumi-resource-pulumi-python" "$OUT.tmp/pulumi-resource-pulumi-python"
-[ -f "$sdkdir/python/dist/pulumi-analyzer-policy-python" ] && install -m 0755 "$sdkdir/python/dist/pulumi-analyzer-policy-python" "$OUT.tmp/" || true
+# No pulumi-analyzer-policy-python: current releases do not ship it, and the CLI would use it only
+# when no Python language host exists; policy packs start through the host (plugin_target.go).
 
 rm -rf "$OUT"
 mv "$OUT.tmp" "$OUT"
