@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from typing import Any
 from urllib.error import HTTPError
 
 from modelarts_provider.emulator import errors
+from modelarts_provider.emulator.config import EmulatorConfig
 from modelarts_provider.emulator.service import Emulator
 
 
@@ -38,19 +40,42 @@ def test_an_error_class_answers_with_its_status_code_and_the_request_id() -> Non
     assert errors.AuthenticationFailed("token expired").error_msg == errors.AUTH_PREFIX + "token expired"
 
 
-def test_the_server_answers_with_the_class_the_store_raises(emulator: Emulator) -> None:
-    """Deleting the reserved workspace: the store raises DefaultWorkspaceProtected, the client sees 3566."""
+def answer(emu: Emulator, method: str, path: str, body: bytes = b"") -> tuple[int, dict[str, Any]]:
     request = urllib.request.Request(
-        f"{emulator.url}/v1/{emulator.config.project_id}/workspaces/0",
-        method="DELETE",
-        headers={"X-Auth-Token": emulator.issue_token()},
+        f"{emu.url}/v1/{emu.config.project_id}/workspaces{path}",
+        data=body or None,
+        method=method,
+        headers={"X-Auth-Token": emu.issue_token(), "Content-Type": "application/json"},
     )
     try:
-        urllib.request.urlopen(request, timeout=10)
-    except HTTPError as answer:
-        body = json.loads(answer.read())
-        assert (answer.code, body["error_code"]) == (400, "ModelArts.3566")
-        assert body["error_msg"] == "the default workspace cannot be deleted"
-        assert body["request_id"] == answer.headers["X-Request-Id"]
-    else:
-        raise AssertionError("deleting the default workspace must fail")
+        with urllib.request.urlopen(request, timeout=10) as ok:
+            return ok.status, json.loads(ok.read())
+    except HTTPError as error:
+        return error.code, {**json.loads(error.read()), "header_request_id": error.headers["X-Request-Id"]}
+
+
+def test_the_server_answers_with_the_class_the_store_raises(emulator: Emulator) -> None:
+    """Deleting the reserved workspace: the store raises DefaultWorkspaceProtected, the client sees 3566."""
+    status, body = answer(emulator, "DELETE", "/0")
+    assert (status, body["error_code"]) == (400, "ModelArts.3566")
+    assert body["error_msg"] == "the default workspace cannot be deleted"
+    assert body["request_id"] == body["header_request_id"]
+
+
+def test_a_put_answers_for_its_target_before_its_body() -> None:
+    """Unparseable JSON first, then the workspace (3566, 7005, 7004), then the body's rules."""
+    with Emulator(EmulatorConfig(delete_duration=60)) as emulator:
+        _put_order(emulator)
+
+
+def _put_order(emulator: Emulator) -> None:
+    missing = "/0123456789abcdef0123456789abcdef"
+    bad_body = json.dumps({"name": "x"}).encode()
+    assert answer(emulator, "PUT", missing, b"{")[1]["error_code"] == "ModelArts.0104"
+    assert answer(emulator, "PUT", "/0", bad_body)[1]["error_code"] == "ModelArts.3566"
+    assert answer(emulator, "PUT", missing, bad_body)[1]["error_code"] == "ModelArts.7005"
+    status, created = answer(emulator, "POST", "", json.dumps({"name": "put-order"}).encode())
+    assert status == 200
+    assert answer(emulator, "PUT", f"/{created['id']}", bad_body)[1]["error_code"] == "ModelArts.0104"
+    assert answer(emulator, "DELETE", f"/{created['id']}")[0] == 200
+    assert answer(emulator, "PUT", f"/{created['id']}", bad_body)[1]["error_code"] == "ModelArts.7004"

@@ -23,6 +23,7 @@ from requests.adapters import HTTPAdapter
 
 from modelarts_provider import spec
 from modelarts_provider.client import ModelArtsClient, new_session
+from modelarts_provider.emulator.bodies import new_workspace
 from modelarts_provider.emulator.config import EmulatorConfig
 from modelarts_provider.emulator.errors import ApiError as EmulatorApiError
 from modelarts_provider.emulator.iam import UserDirectory
@@ -281,6 +282,6 @@ def test_what_check_accepts_the_api_accepts(props: dict[str, Any]) -> None:
     assert spec.changed_fields(normal, props) == []
     assert spec.validate(normal) == []
     try:
-        emulator_store().create(spec.api_body(props, include_eps=True), "owner", lambda: False)
+        emulator_store().create(new_workspace(spec.api_body(props, include_eps=True)), "owner", lambda: False)
     except EmulatorApiError as exc:
         raise AssertionError(f"check accepted {props!r} but the API rejects it: {exc.error_msg}") from None

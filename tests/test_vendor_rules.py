@@ -32,6 +32,7 @@ from typing import Any
 
 import pytest
 
+from modelarts_provider.emulator import bodies
 from modelarts_provider.emulator.config import EmulatorConfig
 from modelarts_provider.emulator.errors import ApiError as EmulatorApiError
 from modelarts_provider.emulator.iam import UserDirectory
@@ -171,7 +172,7 @@ def emulator_store() -> WorkspaceStore:
 @pytest.mark.parametrize("case", CASES, ids=[c.rule for c in CASES])
 def test_the_emulator_follows_the_vendor_rules(case: Case) -> None:
     try:
-        emulator_store().create(case.props, "owner", lambda: False)
+        emulator_store().create(bodies.new_workspace(case.props), "owner", lambda: False)
     except EmulatorApiError as exc:
         assert case.rejects and not case.deliberate, f"the API reference accepts {case.props!r}: {exc.error_msg}"
         assert (exc.status, exc.error_code) == (400, "ModelArts.0104")

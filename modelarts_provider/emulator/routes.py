@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from . import bodies
 from .authn import Principal, check_project
 from .errors import ApiError, ApiNotFound, MethodNotAllowed, bad_param
 from .faults import FaultSet
@@ -105,7 +106,7 @@ def get_projects(state: State, request: Request, params: dict[str, str]) -> Resp
 def create_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
     principal = _modelarts_principal(state, request, params)
     fail = _outcome_fault(state.faults, "create_failed", request)
-    return Response(200, state.store.create(request.json(), principal.user_name, fail))
+    return Response(200, state.store.create(bodies.new_workspace(request.json()), principal.user_name, fail))
 
 
 def list_workspaces(state: State, request: Request, params: dict[str, str]) -> Response:
@@ -120,7 +121,10 @@ def get_workspace(state: State, request: Request, params: dict[str, str]) -> Res
 
 def modify_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
     _modelarts_principal(state, request, params)
-    return Response(200, state.store.modify(params["id"], request.json()))
+    body = request.json()
+    with state.lock:  # the target's errors (3566, 7005, 7004) come before the body's
+        state.store.require_modifiable(params["id"])
+        return Response(200, state.store.modify(params["id"], bodies.workspace_change(body)))
 
 
 def delete_workspace(state: State, request: Request, params: dict[str, str]) -> Response:

@@ -1,4 +1,4 @@
-"""Workspace state, the vendor's validation rules and the status lifecycle.
+"""Workspace state and the status lifecycle; operations take the typed values of `bodies`.
 
 Deletion is evaluated lazily against a monotonic clock on every access: a deleted workspace
 shows DELETING until `delete_duration` has passed, then disappears (or becomes DELETE_FAILED).
@@ -8,7 +8,6 @@ takes effect immediately.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 import uuid
@@ -16,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .bodies import DEFAULT_NAME, GrantRequest, NewWorkspace, WorkspaceChange
 from .config import EmulatorConfig
 from .errors import (
     BadParameter,
@@ -28,16 +28,9 @@ from .errors import (
 from .iam import UserDirectory
 
 DEFAULT_ID = "0"
-DEFAULT_NAME = "default"
 # 2020-01-01T00:00:00Z: the reserved workspace predates everything the tests create.
 DEFAULT_TIME_MS = 1577836800000
 
-NAME_RE = re.compile(r"[A-Za-z0-9_\-\u4e00-\u9fa5]{4,64}")
-EPS_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-AUTH_TYPES = ("PUBLIC", "PRIVATE", "INTERNAL")
-USER_TYPES = ("IAM", "FEDERATE", "AGENCY")
-MAX_DESCRIPTION = 256
-MAX_GRANTS = 500
 SORT_KEYS = ("name", "update_time", "status")
 LIST_LIMIT_MAX = 1000
 DELETION_MEMORY = 10000  # deletion timelines kept for `deletions()`; the oldest go first
@@ -117,40 +110,6 @@ def eps_name(eps_id: str) -> str:
     return "default" if eps_id == "0" else f"eps-{eps_id[:8]}"
 
 
-def _optional_str(body: dict[str, Any], key: str) -> str | None:
-    """A string field; JSON null is treated like an absent field."""
-    value = body.get(key)
-    if value is not None and not isinstance(value, str):
-        raise BadParameter(f"{key} must be a string")
-    return value
-
-
-def validate_name(value: Any) -> str:
-    if not isinstance(value, str):
-        raise BadParameter("name must be a string")
-    if not NAME_RE.fullmatch(value):
-        raise BadParameter(
-            "name must be 4 to 64 characters: letters (including Chinese characters), digits, '-' or '_'"
-        )
-    if value == DEFAULT_NAME:
-        raise BadParameter("name 'default' is reserved for the default workspace")
-    return value
-
-
-def validate_description(value: str | None) -> str | None:
-    if value is not None and len(value) > MAX_DESCRIPTION:
-        raise BadParameter(f"description must be at most {MAX_DESCRIPTION} characters")
-    return value
-
-
-def validate_auth_type(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if value.upper() not in AUTH_TYPES:
-        raise BadParameter(f"auth_type must be one of {', '.join(AUTH_TYPES)}")
-    return value.lower()
-
-
 class WorkspaceStore:
     """All workspaces of the one project; every method takes the shared lock."""
 
@@ -201,70 +160,37 @@ class WorkspaceStore:
     def _name_taken(self, name: str, except_id: str | None = None) -> bool:
         return any(ws.name == name and ws.id != except_id for ws in self._items.values())
 
-    # -- validation shared by create and modify --------------------------------------------
-
-    def _grants(self, value: Any) -> list[dict[str, Any]]:
-        if not isinstance(value, list):
-            raise BadParameter("grants must be a list")
-        if len(value) > MAX_GRANTS:
-            raise BadParameter(f"grants must have at most {MAX_GRANTS} entries")
-        parsed: list[tuple[str | None, str | None, str]] = []
-        for index, grant in enumerate(value):
-            if not isinstance(grant, dict):
-                raise BadParameter(f"grants[{index}] must be an object")
-            user_id = _optional_str(grant, "user_id")
-            user_name = _optional_str(grant, "user_name")
-            user_type = _optional_str(grant, "user_type") or "IAM"
-            if not user_id and not user_name:
-                raise BadParameter(f"grants[{index}] needs user_id or user_name")
-            if user_type not in USER_TYPES:
-                raise BadParameter(f"grants[{index}].user_type must be one of {', '.join(USER_TYPES)}")
-            parsed.append((user_id, user_name, user_type))
-        grants = []
-        for user_id, user_name, user_type in parsed:
-            uid, uname = self._users.resolve(user_id or None, user_name or None)
-            grants.append({"user_id": uid, "user_name": uname, "user_type": user_type})
-        return grants
-
-    @staticmethod
-    def _require_object(body: Any) -> dict[str, Any]:
-        if not isinstance(body, dict):
-            raise BadParameter("request body must be a JSON object")
-        return body
+    def _resolve(self, grants: list[GrantRequest]) -> list[dict[str, Any]]:
+        """Complete each grant's user id and name from the user directory."""
+        resolved = []
+        for grant in grants:
+            uid, uname = self._users.resolve(grant.user_id, grant.user_name)
+            resolved.append({"user_id": uid, "user_name": uname, "user_type": grant.user_type})
+        return resolved
 
     # -- API operations --------------------------------------------------------------------
 
-    def create(self, body: Any, owner: str, fail: Callable[[], bool]) -> dict[str, Any]:
+    def create(self, new: NewWorkspace, owner: str, fail: Callable[[], bool]) -> dict[str, Any]:
         """`POST /v1/{project_id}/workspaces`; `fail()` says whether a create_failed fault fires."""
-        body = self._require_object(body)
-        if body.get("name") is None:
-            raise BadParameter("name is required")
-        name = validate_name(body["name"])
-        description = validate_description(_optional_str(body, "description")) or ""
-        auth_type = validate_auth_type(_optional_str(body, "auth_type")) or "public"
-        eps_id = _optional_str(body, "enterprise_project_id") or "0"
-        if eps_id != "0" and not EPS_RE.fullmatch(eps_id):
-            raise BadParameter("enterprise_project_id must be '0' or a UUID like 8-4-4-4-12 hex digits")
-        raw_grants = body.get("grants")
         with self._lock:
             self._settle()
-            grants = self._grants(raw_grants) if raw_grants is not None else []
-            if self._name_taken(name):
+            grants = self._resolve(new.grants)
+            if self._name_taken(new.name):
                 raise WorkspaceNameExists()
             if sum(1 for key in self._items if key != DEFAULT_ID) >= self._config.max_workspaces:
                 raise WorkspaceLimitExceeded(self._config.max_workspaces)
             stamp = now_ms()
             ws = Workspace(
                 id=uuid.uuid4().hex,
-                name=name,
-                description=description,
+                name=new.name,
+                description=new.description,
                 owner=owner,
                 create_time=stamp,
                 update_time=stamp,
-                enterprise_project_id=eps_id,
-                enterprise_project_name=eps_name(eps_id),
-                auth_type=auth_type,
-                grants=grants if auth_type == "internal" else [],
+                enterprise_project_id=new.enterprise_project_id,
+                enterprise_project_name=eps_name(new.enterprise_project_id),
+                auth_type=new.auth_type,
+                grants=grants if new.auth_type == "internal" else [],
             )
             if fail():
                 ws.status = CREATE_FAILED
@@ -287,8 +213,9 @@ class WorkspaceStore:
             ws = self._get(workspace_id)
             return ws.status, ws.create_time
 
-    def modify(self, workspace_id: str, body: Any) -> dict[str, Any]:
-        """`PUT`: absent name/description/auth_type keep their value, absent grants clear."""
+    def require_modifiable(self, workspace_id: str) -> Workspace:
+        """The workspace a `PUT` may change: not the default one (3566), existing (7005), not
+        being deleted (7004). The API answers these before it looks at the body."""
         with self._lock:
             self._settle()
             if workspace_id == DEFAULT_ID:
@@ -296,19 +223,20 @@ class WorkspaceStore:
             ws = self._get(workspace_id)
             if ws.status == DELETING:
                 raise WorkspaceStatusAbnormal(ws.status)
-            body = self._require_object(body)
-            if "enterprise_project_id" in body:
-                raise BadParameter("enterprise_project_id cannot be changed")
-            name = validate_name(body["name"]) if body.get("name") is not None else ws.name
-            description = validate_description(_optional_str(body, "description"))
-            auth_type = validate_auth_type(_optional_str(body, "auth_type")) or ws.auth_type
-            raw_grants = body.get("grants")
-            grants = self._grants(raw_grants) if raw_grants is not None else []
+            return ws
+
+    def modify(self, workspace_id: str, change: WorkspaceChange) -> dict[str, Any]:
+        """`PUT`: absent name/description/auth_type keep their value, absent grants clear."""
+        with self._lock:
+            ws = self.require_modifiable(workspace_id)
+            name = change.name if change.name is not None else ws.name
+            auth_type = change.auth_type or ws.auth_type
+            grants = self._resolve(change.grants)
             if self._name_taken(name, except_id=ws.id):
                 raise WorkspaceNameExists()
             ws.name = name
-            if description is not None:
-                ws.description = description
+            if change.description is not None:
+                ws.description = change.description
             ws.auth_type = auth_type
             ws.grants = grants if auth_type.lower() == "internal" else []
             ws.update_time = now_ms()
