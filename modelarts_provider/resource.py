@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 import pulumi
@@ -30,45 +30,66 @@ class WorkspaceArgs:
     description: pulumi.Input[str] | None = None
     auth_type: pulumi.Input[str] | None = None  # PUBLIC (default), PRIVATE or INTERNAL
     grants: pulumi.Input[Sequence[pulumi.Input[Grant | Mapping[str, Any]]]] | None = None
-    enterprise_project_id: pulumi.Input[str] | None = None  # "0" (default); a change replaces
+    enterprise_project_id: pulumi.Input[str] | None = None  # default: huaweicloud:enterpriseProjectId, else "0"
     adopt_id: pulumi.Input[str] | None = None  # take over this existing workspace on create
     adopt_by_name: pulumi.Input[bool] | None = None  # take over the workspace named `name`, if any
     create_timeout: pulumi.Input[float] | None = None  # seconds, default 600
     delete_timeout: pulumi.Input[float] | None = None  # seconds, default 600
 
 
-def _grant_dict(grant: Any) -> Any:
-    if is_dataclass(grant) and not isinstance(grant, type):
-        return {k: v for k, v in asdict(grant).items() if v is not None}
-    return grant
+def _plain(value: Any) -> Any:
+    """Grant (and any other) dataclasses as dicts, at any depth and inside Outputs too.
+
+    Fields are read one by one instead of with `dataclasses.asdict`, which deep-copies its
+    values: an Output cannot be copied (`__getstate__ can only be called during
+    serialization`). Outputs are never copied or resolved here, only mapped with `apply`.
+    Anything that is not a list is passed on as it is, so that check says "must be a list"
+    instead of judging the characters of a string or the keys of a dict.
+    """
+    if isinstance(value, pulumi.Output):
+        return value.apply(_plain)
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value) if getattr(value, f.name) is not None}
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 
-def _grant_list(grants: Any) -> Any:
-    """Grant dataclasses as dicts; anything but a list is passed on as it is, so that check says
-    "must be a list" instead of judging the characters of a string or the keys of a dict."""
-    if isinstance(grants, (list, tuple)):
-        return [_grant_dict(g) for g in grants]
-    return grants
+def _holds_output(value: Any) -> bool:
+    if isinstance(value, pulumi.Output):
+        return True
+    if isinstance(value, Mapping):
+        return any(_holds_output(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_output(v) for v in value)
+    return False
 
 
-def _grants_input(grants: Any) -> Any:
-    if grants is None:
-        return None
-    if isinstance(grants, pulumi.Output):
-        return grants.apply(_grant_list)
-    return _grant_list(grants)
+def _secret_inputs(props: Mapping[str, Any]) -> Any:
+    """The names of the inputs that hold a secret at any depth, as a plain (non-secret) Output.
+
+    Pulumi strips secrets before they reach a dynamic provider; with this list the provider
+    marks the outputs derived from them secret too and keeps their values out of messages.
+    """
+    candidates = {key: pulumi.Output.from_input(value) for key, value in props.items() if _holds_output(value)}
+    if not candidates:
+        return []
+
+    async def secret_keys() -> list[str]:
+        return sorted([key for key, output in candidates.items() if await output.is_secret()])
+
+    return pulumi.Output.from_input(secret_keys())
 
 
 def declared_inputs(args: WorkspaceArgs | None, kwargs: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs of either form (typed args or keywords), grants as plain dicts: both faces."""
+    """The inputs of either form (typed args or keywords), dataclasses as plain dicts at any
+    depth, Outputs untouched: both faces."""
     if args is not None and kwargs:
         raise TypeError("give either args=WorkspaceArgs(...) or keyword arguments, not both")
-    props: dict[str, Any] = dict(asdict(args)) if args is not None else dict(kwargs)
-    if args is not None:
-        props["grants"] = _grants_input(args.grants)
-    elif "grants" in props:
-        props["grants"] = _grants_input(props["grants"])
-    return props
+    given = {f.name: getattr(args, f.name) for f in fields(args)} if args is not None else kwargs
+    return {key: _plain(value) for key, value in given.items()}
 
 
 class Workspace(Resource, module="modelarts", name="Workspace"):
@@ -78,7 +99,8 @@ class Workspace(Resource, module="modelarts", name="Workspace"):
     name: pulumi.Output[str]
     description: pulumi.Output[str]
     auth_type: pulumi.Output[str]
-    grants: pulumi.Output[list[dict[str, str]]]
+    grants: pulumi.Output[list[dict[str, str]]]  # as declared (checked), plus grants added elsewhere
+    server_grants: pulumi.Output[list[dict[str, str]]]  # the same grants as the server holds them
     enterprise_project_id: pulumi.Output[str]
     enterprise_project_name: pulumi.Output[str]
     owner: pulumi.Output[str]
@@ -95,6 +117,7 @@ class Workspace(Resource, module="modelarts", name="Workspace"):
         **kwargs: Any,
     ) -> None:
         props = declared_inputs(args, kwargs)
+        props[spec.SECRET_INPUTS] = _secret_inputs(props)
         for key in spec.INPUT_FIELDS + spec.OUTPUT_FIELDS:
             props.setdefault(key, None)
         super().__init__(WorkspaceProvider(), resource_name, props, opts)
