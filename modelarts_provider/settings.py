@@ -33,6 +33,7 @@ SOURCES: dict[str, tuple[str | None, str | None]] = {
     "insecure": ("huaweicloud:insecure", "HW_INSECURE"),
     "max_retries": ("huaweicloud:maxRetries", "HW_MAX_RETRIES"),
     "modelarts_endpoint": ("modelarts:endpoint", "HW_MODELARTS_ENDPOINT"),
+    "enterprise_project_id": ("huaweicloud:enterpriseProjectId", "HW_ENTERPRISE_PROJECT_ID"),
     "connect_timeout": ("modelarts:connectTimeout", None),
     "read_timeout": ("modelarts:readTimeout", None),
     "retry_deadline": ("modelarts:retryDeadline", None),
@@ -48,6 +49,7 @@ class Settings:
     region: str | None = None
     project_id: str | None = None
     modelarts_endpoint: str | None = None
+    enterprise_project_id: str | None = None  # for workspaces created without one
     auth_url: str | None = None
     access_key: str | None = None
     secret_key: str | None = field(default=None, repr=False)
@@ -117,6 +119,17 @@ class Settings:
             self.project_id or self.region or "",
             hashlib.sha256(secret.encode()).hexdigest(),
         )
+
+
+def default_enterprise_project(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> str | None:
+    """The enterprise project a workspace created without one gets (stack config, then the
+    environment, as Terraform's provider reads it); None when neither is set."""
+    config_key, env_var = SOURCES["enterprise_project_id"]
+    environ = os.environ if environ is None else environ
+    for value in (config.get(str(config_key)), environ.get(str(env_var))):
+        if value is not None and str(value).strip() != "":
+            return str(value).strip()
+    return None
 
 
 def _as_bool(name: str, value: Any) -> bool:

@@ -34,7 +34,12 @@ OUTPUT_FIELDS = (
     "create_time",
     "update_time",
     "enterprise_project_name",
+    "server_grants",
 )
+# Outputs computed from an input of another name: secret whenever that input holds a secret.
+DERIVED_OUTPUTS = {"grants": ("server_grants",), "enterprise_project_id": ("enterprise_project_name",)}
+# Hidden input (Pulumi does not display `__` properties): the inputs that hold a secret.
+SECRET_INPUTS = "__secret_inputs"
 GRANT_FIELDS = ("user_id", "user_name", "user_type")
 
 
@@ -56,6 +61,42 @@ def unwrap(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [unwrap(v) for v in value]
     return value
+
+
+def secret_inputs(props: Mapping[str, Any]) -> frozenset[str]:
+    """The inputs the program marked secret (see `resource._secret_inputs`)."""
+    keys = props.get(SECRET_INPUTS)
+    if isinstance(keys, (list, tuple)):
+        return frozenset(k for k in keys if isinstance(k, str))
+    return frozenset()
+
+
+def secret_values(props: Mapping[str, Any]) -> set[str]:
+    """Every string inside the secret inputs, to keep out of messages (very short ones, like a
+    user type, would only garble the message and reveal nothing)."""
+    found: set[str] = set()
+
+    def collect(value: Any) -> None:
+        if isinstance(value, str) and len(value) >= 4:
+            found.add(value)
+        elif isinstance(value, Mapping):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                collect(item)
+
+    for key in secret_inputs(props):
+        collect(props.get(key))
+        for derived in DERIVED_OUTPUTS.get(key, ()):
+            collect(props.get(derived))
+    return found
+
+
+def redact(text: str, secrets: set[str]) -> str:
+    for value in sorted(secrets, key=len, reverse=True):
+        text = text.replace(value, "[secret]")
+    return text
 
 
 def _type_name(value: Any) -> str:
@@ -105,8 +146,31 @@ def _check_grant(index: int, grant: Any) -> list[Failure]:
     return failures
 
 
+def check_enterprise_project(value: Any) -> str | None:
+    if not isinstance(value, str) or not (value == "0" or EPS_ID_PATTERN.match(value)):
+        return f"must be '0' or an enterprise project id (UUID), got {value!r}"
+    return None
+
+
 def validate(props: Mapping[str, Any]) -> list[Failure]:
-    """Every rule that can be checked without the API. Unknown values are never a failure."""
+    """Every rule that can be checked without the API. Unknown values are never a failure, and
+    a secret value is never repeated in a reason."""
+    secret = secret_inputs(props)
+    if not secret:
+        return _failures(props)
+    values = secret_values(props)
+    return [
+        Failure(
+            f.property,
+            re.sub(r"got .*$", "got a secret value", f.reason)
+            if re.split(r"[.\[]", f.property)[0] in secret
+            else redact(f.reason, values),
+        )
+        for f in _failures(props)
+    ]
+
+
+def _failures(props: Mapping[str, Any]) -> list[Failure]:
     failures: list[Failure] = []
     for key, value in props.items():
         if key.startswith("__") or (key in OUTPUT_FIELDS and value is None):
@@ -151,10 +215,8 @@ def validate(props: Mapping[str, Any]) -> list[Failure]:
                 failures.append(Failure("grants", "lists the same user more than once"))
 
     eps = known("enterprise_project_id")
-    if eps is not None and (not isinstance(eps, str) or not (eps == "0" or EPS_ID_PATTERN.match(eps))):
-        failures.append(
-            Failure("enterprise_project_id", f"must be '0' or an enterprise project id (UUID), got {eps!r}")
-        )
+    if eps is not None and (reason := check_enterprise_project(eps)):
+        failures.append(Failure("enterprise_project_id", reason))
 
     adopt_id = known("adopt_id")
     if adopt_id is not None and (not isinstance(adopt_id, str) or not WORKSPACE_ID_PATTERN.match(adopt_id)):
@@ -228,6 +290,8 @@ def normalize(props: Mapping[str, Any]) -> dict[str, Any]:
         out["grants"] = sorted_grants([normalize_grant(g) if isinstance(g, Mapping) else g for g in grants])
     out.setdefault("create_timeout", DEFAULT_CREATE_TIMEOUT)
     out.setdefault("delete_timeout", DEFAULT_DELETE_TIMEOUT)
+    if secret_inputs(props):
+        out[SECRET_INPUTS] = sorted(secret_inputs(props))
     return out
 
 
@@ -237,8 +301,8 @@ def sorted_grants(grants: list[Any]) -> list[Any]:
 
 def grants_match(declared: Sequence[Mapping[str, Any]], actual: Sequence[Mapping[str, Any]]) -> bool:
     """Same users with the same types, in any order; fields the server filled in are not drift."""
-    matched, leftover = _pair(declared, actual)
-    return len(matched) == len(declared) and not leftover
+    pairs, leftover = _pair(declared, actual)
+    return len(pairs) == len(declared) and not leftover
 
 
 def _matches(want: Mapping[str, Any], have: Mapping[str, Any]) -> bool:
@@ -249,23 +313,32 @@ def _matches(want: Mapping[str, Any], have: Mapping[str, Any]) -> bool:
 
 def _pair(
     declared: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]
-) -> tuple[list[Mapping[str, Any]], list[dict[str, Any]]]:
-    """The declared grants that match a live one, and the live grants nobody declared."""
+) -> tuple[list[tuple[Mapping[str, Any], dict[str, Any]]], list[dict[str, Any]]]:
+    """(declared, live) pairs in declared order, and the live grants nobody declared."""
     remaining = [dict(g) for g in live]
-    matched: list[Mapping[str, Any]] = []
+    pairs: list[tuple[Mapping[str, Any], dict[str, Any]]] = []
     for want in declared:
         for i, have in enumerate(remaining):
             if _matches(want, have):
-                matched.append(want)
+                pairs.append((want, have))
                 del remaining[i]
                 break
-    return matched, remaining
+    return pairs, sorted_grants(remaining)
 
 
 def declared_view(declared: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]) -> list[Any]:
-    """Live grants in the form they were declared in; grants added out of band in full."""
-    matched, leftover = _pair(declared, live)
-    return sorted_grants([normalize_grant(g) for g in (*matched, *leftover)])
+    """The live grants in the form they were declared in, in the checked inputs' order; grants
+    added out of band follow in full. Appending them (instead of sorting them in) makes a grant
+    added in the console show as one added entry, not as index-by-index renames."""
+    pairs, leftover = _pair(declared, live)
+    return [normalize_grant(want) for want, _ in pairs] + [normalize_grant(g) for g in leftover]
+
+
+def server_view(declared: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The live grants as the server holds them (ids and names filled in), index by index
+    aligned with `declared_view`."""
+    pairs, leftover = _pair(declared, live)
+    return [have for _, have in pairs] + leftover
 
 
 def changed_fields(news: Mapping[str, Any], olds: Mapping[str, Any]) -> list[str]:

@@ -169,7 +169,17 @@ def test_lifecycle_and_no_diff_after_create_and_refresh(emu: Emulator, provider:
     created = provider.create(inputs)
     outs = created.outs or {}
     assert outs["status"] == "NORMAL" and outs["workspace_id"] == created.id and outs["owner"]
-    assert {g["user_name"] for g in outs["grants"]} == {"alice", "bob"} and all(g["user_id"] for g in outs["grants"])
+    # `grants` is the checked input (what a preview plans); the server's view, ids filled in, aligned with it
+    assert (
+        outs["grants"]
+        == inputs["grants"]
+        == [
+            {"user_name": "alice", "user_type": "IAM"},
+            {"user_name": "bob", "user_type": "IAM"},
+        ]
+    )
+    assert [g["user_name"] for g in outs["server_grants"]] == ["alice", "bob"]
+    assert all(g["user_id"] for g in outs["server_grants"]) and "declared_grants" not in outs
 
     assert provider.diff(created.id, outs, inputs).changes is False
     reordered = checked(
@@ -265,13 +275,30 @@ def test_out_of_band_deletion_reads_as_gone(emu: Emulator, provider: WorkspacePr
     provider.delete(created.id, created.outs or {})  # already gone counts as success
 
 
-def test_deleting_workspace_reads_as_gone_and_its_name_is_awaited(emu: Emulator, provider: WorkspaceProvider) -> None:
-    first = provider.create(checked(provider, name="reborn"))
+def test_deleting_workspace_stays_and_a_declared_one_is_replaced(emu: Emulator, provider: WorkspaceProvider) -> None:
+    inputs = checked(provider, name="reborn")
+    first = provider.create(inputs)
     emu.config.delete_duration = 1.0
     provider._client().delete_workspace(first.id)
-    assert provider.read(first.id, first.outs or {}).id == ""
-    second = provider.create(checked(provider, name="reborn"))
+    refreshed = provider.read(first.id, first.outs or {})
+    assert refreshed.id == first.id and (refreshed.outs or {})["status"] == "DELETING"
+    diff = provider.diff(first.id, refreshed.outs or {}, inputs)
+    assert diff.changes is True and diff.replaces and diff.delete_before_replace is False
+    second = provider.create(inputs)  # the replacement waits until the name is free
     assert second.id != first.id and live(emu)["reborn"]["id"] == second.id
+    provider.delete(first.id, refreshed.outs or {})  # the replaced one is already gone
+    assert provider.read(first.id, refreshed.outs or {}).id == ""
+
+
+def test_delete_failed_workspace_stays_managed(emu: Emulator, provider: WorkspaceProvider) -> None:
+    created = provider.create(checked(provider, name="stuck-one"))
+    emu.add_fault(Fault(kind="delete_failed", method="DELETE"))
+    provider._client().delete_workspace(created.id)
+    time.sleep(emu.config.delete_duration + 0.2)
+    refreshed = provider.read(created.id, created.outs or {})
+    assert refreshed.id == created.id and (refreshed.outs or {})["status"] == "DELETE_FAILED"
+    provider.delete(created.id, refreshed.outs or {})
+    assert provider.read(created.id, refreshed.outs or {}).id == ""
 
 
 def test_delete_waits_until_gone(emu: Emulator, provider: WorkspaceProvider) -> None:
@@ -392,3 +419,86 @@ def test_errors_print_as_one_line_without_module_path(emu: Emulator, provider: W
         text = traceback.format_exc(limit=0)
     assert text.startswith("WorkspaceStateError: workspace 'one-liner'") and text.count("\n") == 1
     provider.delete(created.id, created.outs or {})
+
+
+def test_grant_added_in_the_console_is_appended_not_renamed(emu: Emulator, provider: WorkspaceProvider) -> None:
+    inputs = checked(
+        provider, name="granted", auth_type="INTERNAL", grants=[{"user_name": "zed"}, {"user_name": "amy"}]
+    )
+    created = provider.create(inputs)
+    server = list((created.outs or {})["server_grants"])
+    emu.put_workspace_raw(created.id, grants=[*server, {"user_id": "0" * 31 + "1", "user_name": "carl"}])
+    refreshed = provider.read(created.id, created.outs or {})
+    outs, read_inputs = refreshed.outs or {}, refreshed.inputs or {}
+    assert (
+        outs["grants"]
+        == read_inputs["grants"]
+        == [
+            *inputs["grants"],
+            {"user_id": "0" * 31 + "1", "user_name": "carl", "user_type": "IAM"},
+        ]
+    )
+    assert [g["user_name"] for g in outs["server_grants"]] == ["amy", "zed", "carl"]
+    assert provider.diff(created.id, outs, inputs).changes is True
+
+
+def test_state_of_the_previous_release_reads_its_declared_grants(emu: Emulator, provider: WorkspaceProvider) -> None:
+    inputs = checked(provider, name="old-shape", auth_type="INTERNAL", grants=[{"user_name": "amy"}])
+    outs = dict(provider.create(inputs).outs or {})
+    old = {k: v for k, v in outs.items() if k != "server_grants"}
+    old["declared_grants"], old["grants"] = outs["grants"], outs["server_grants"]  # the old outputs' shape
+    assert provider.diff("id", old, inputs).changes is False
+    refreshed = provider.read(outs["workspace_id"], old)
+    assert (refreshed.outs or {})["grants"] == inputs["grants"] and "declared_grants" not in (refreshed.outs or {})
+    unchanged = provider.update(outs["workspace_id"], old, inputs).outs or {}
+    assert unchanged["grants"] == inputs["grants"] and unchanged["server_grants"] == outs["server_grants"]
+
+
+def test_default_enterprise_project_fills_in_only_at_create(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    configured = engine_provider({**stack_config(emu), "huaweicloud:enterpriseProjectId": EPS})
+    first = configured.check({}, {"name": "eps-default"})
+    assert first.failures == [] and first.inputs["enterprise_project_id"] == EPS
+    # afterwards the workspace's own value: a changed or missing default is no replacement
+    monkeypatch.setenv("HW_ENTERPRISE_PROJECT_ID", "0")
+    plain = engine_provider(stack_config(emu))
+    again = plain.check(first.inputs, {"name": "eps-default"})
+    assert again.inputs["enterprise_project_id"] == EPS
+    assert plain.check({}, {"name": "eps-new"}).inputs["enterprise_project_id"] == "0"  # from HW_*
+    monkeypatch.delenv("HW_ENTERPRISE_PROJECT_ID")
+    assert plain.check({}, {"name": "eps-none"}).inputs["enterprise_project_id"] == "0"
+    bad = engine_provider({**stack_config(emu), "huaweicloud:enterpriseProjectId": "finance"})
+    failures = bad.check({}, {"name": "eps-bad"}).failures
+    assert [f.property for f in failures] == ["enterprise_project_id"]
+    assert "huaweicloud:enterpriseProjectId" in failures[0].reason and "HW_ENTERPRISE_PROJECT_ID" in failures[0].reason
+
+
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+
+
+def test_outputs_derived_from_secret_inputs_are_secret(emu: Emulator, provider: WorkspaceProvider) -> None:
+    inputs = checked(
+        provider,
+        name="secret-grants",
+        auth_type="INTERNAL",
+        grants=[{"user_name": "hidden-user"}],
+        __secret_inputs=["grants"],
+    )
+    assert inputs["__secret_inputs"] == ["grants"]
+    outs = provider.create(inputs).outs or {}
+    assert outs["server_grants"][SECRET_SIG] and outs["server_grants"]["value"][0]["user_name"] == "hidden-user"
+    assert SECRET_SIG not in outs["grants"] and outs["__secret_inputs"] == ["grants"]  # same name: the engine's job
+    refreshed = provider.read(outs["workspace_id"], {**outs, "server_grants": outs["server_grants"]["value"]})
+    assert SECRET_SIG in (refreshed.outs or {})["server_grants"]
+    plain = provider.create(checked(provider, name="plain-grants", auth_type="INTERNAL", grants=[{"user_name": "x1"}]))
+    assert isinstance((plain.outs or {})["server_grants"], list)
+
+
+def test_messages_never_repeat_a_secret_value(emu: Emulator, provider: WorkspaceProvider) -> None:
+    provider.create(checked(provider, name="taken-secret-name"))
+    secret = checked(provider, name="taken-secret-name", __secret_inputs=["name"])
+    with pytest.raises(ModelArtsError) as info:
+        provider.create(secret)
+    assert "already exists" in str(info.value) and "taken-secret-name" not in str(info.value)
+    failures = provider.check({}, {"name": "x", "auth_type": "NOPE-NOPE", "__secret_inputs": ["auth_type"]}).failures
+    assert failures and all("NOPE" not in f.reason for f in failures)
+    assert any(f.property == "auth_type" and "secret" in f.reason for f in failures)
