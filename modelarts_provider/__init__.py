@@ -11,6 +11,8 @@ from .resource import Grant, Workspace, WorkspaceArgs
 
 if TYPE_CHECKING:
     from .lookups import (
+        GetMaasWorkspaceResult,
+        GetMaasWorkspacesResult,
         GetWorkspaceQuotasResult,
         GetWorkspaceResult,
         GetWorkspacesResult,
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "GetMaasWorkspaceResult",
+    "GetMaasWorkspacesResult",
     "GetWorkspaceQuotasResult",
     "GetWorkspaceResult",
     "GetWorkspacesResult",

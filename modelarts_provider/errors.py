@@ -17,6 +17,11 @@ class ConfigurationError(ModelArtsError):
     """Settings are missing or contradictory; the message says which setting to fix."""
 
 
+class InputError(ModelArtsError):
+    """An argument breaks a documented rule (checked before any request); the message names
+    the argument and the rule."""
+
+
 class ApiError(ModelArtsError):
     """ModelArts (or IAM) answered with an error status."""
 

@@ -12,10 +12,15 @@ from typing import Any
 import pulumi
 from pulumi import runtime
 
+from . import spec
 from .client import ModelArtsClient
-from .models import Workspace, WorkspaceSummary
+from .errors import InputError
+from .models import MaasWorkspace, Workspace, WorkspaceSummary
 from .quota_models import QuotaList
 from .settings import SOURCES, resolve
+
+SORT_KEYS = ("name", "update_time", "status")  # the list API's sort_by values
+ORDERS = ("asc", "desc")
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,24 @@ class GetWorkspaceResult:
 @dataclass(frozen=True)
 class GetWorkspacesResult:
     workspaces: list[GetWorkspaceResult]
+
+
+@dataclass(frozen=True)
+class GetMaasWorkspaceResult:
+    """A MaaS real-time-service workspace: only the fields that API returns."""
+
+    id: str
+    name: str
+    description: str
+    owner: str
+    auth_type: str
+    create_time: int | None
+    update_time: int | None
+
+
+@dataclass(frozen=True)
+class GetMaasWorkspacesResult:
+    workspaces: list[GetMaasWorkspaceResult]
 
 
 @dataclass(frozen=True)
@@ -123,19 +146,77 @@ def get_workspace_quotas_output(workspace_id: pulumi.Input[str]) -> pulumi.Outpu
     return pulumi.Output.from_input(workspace_id).apply(get_workspace_quotas)
 
 
-def get_workspaces(name: str | None = None) -> GetWorkspacesResult:
-    """Workspaces whose name contains `name` (the API's fuzzy match), every page."""
-    return GetWorkspacesResult([as_result(w) for w in _client().iter_workspaces(name=name)])
+def _check_filters(name: Any, enterprise_project_id: Any, sort_by: Any, order: Any, filter_accessible: Any) -> None:
+    """The list API's rules, checked before the call, naming the argument."""
+    if name is not None and not isinstance(name, str):
+        raise InputError(f"get_workspaces: name must be a string, got {type(name).__name__}")
+    if enterprise_project_id is not None and (reason := spec.check_enterprise_project(enterprise_project_id)):
+        raise InputError(f"get_workspaces: enterprise_project_id {reason}")
+    if sort_by is not None and sort_by not in SORT_KEYS:
+        raise InputError(f"get_workspaces: sort_by must be one of {', '.join(SORT_KEYS)}, got {sort_by!r}")
+    if order is not None and order not in ORDERS:
+        raise InputError(f"get_workspaces: order must be one of {', '.join(ORDERS)}, got {order!r}")
+    if filter_accessible is not None and not isinstance(filter_accessible, bool):
+        raise InputError(f"get_workspaces: filter_accessible must be True or False, got {filter_accessible!r}")
 
 
-def get_workspaces_output(name: pulumi.Input[str | None] = None) -> pulumi.Output[GetWorkspacesResult]:
-    return pulumi.Output.from_input(name).apply(get_workspaces)
+def get_workspaces(
+    name: str | None = None,
+    enterprise_project_id: str | None = None,
+    sort_by: str | None = None,
+    order: str | None = None,
+    filter_accessible: bool | None = None,
+) -> GetWorkspacesResult:
+    """Workspaces matching every filter given, every page, in the API's order.
+
+    `name` is the API's substring match; `enterprise_project_id` one enterprise project;
+    `sort_by` `name` (default), `update_time` or `status`; `order` `desc` (default) or `asc`;
+    `filter_accessible=True` only the workspaces the caller may use.
+    """
+    _check_filters(name, enterprise_project_id, sort_by, order, filter_accessible)
+    found = _client().iter_workspaces(
+        name=name,
+        enterprise_project_id=enterprise_project_id,
+        sort_by=sort_by,
+        order=order,
+        filter_accessible=filter_accessible,
+    )
+    return GetWorkspacesResult([as_result(w) for w in found])
 
 
-def get_maas_workspaces(region_id: str | None = None) -> GetWorkspacesResult:
+def get_workspaces_output(
+    name: pulumi.Input[str | None] = None,
+    enterprise_project_id: pulumi.Input[str | None] = None,
+    sort_by: pulumi.Input[str | None] = None,
+    order: pulumi.Input[str | None] = None,
+    filter_accessible: pulumi.Input[bool | None] = None,
+) -> pulumi.Output[GetWorkspacesResult]:
+    return pulumi.Output.all(name, enterprise_project_id, sort_by, order, filter_accessible).apply(
+        lambda args: get_workspaces(*args)
+    )
+
+
+def maas_result(w: MaasWorkspace) -> GetMaasWorkspaceResult:
+    """The lookup's result from the API's answer (shared with the native function)."""
+    return GetMaasWorkspaceResult(
+        id=w.id,
+        name=w.name,
+        description=w.description,
+        owner=w.owner,
+        auth_type=w.auth_type,
+        create_time=w.create_time,
+        update_time=w.update_time,
+    )
+
+
+def get_maas_workspaces(region_id: str | None = None) -> GetMaasWorkspacesResult:
     """The MaaS real-time-service workspaces of a region (the configured one by default)."""
-    return GetWorkspacesResult([as_result(w) for w in _client().get_maas_workspaces(region_id).workspaces])
+    if region_id is not None and (not isinstance(region_id, str) or not region_id):
+        raise InputError(f"get_maas_workspaces: region_id must be a region name like 'cn-north-4', got {region_id!r}")
+    return GetMaasWorkspacesResult([maas_result(w) for w in _client().get_maas_workspaces(region_id).workspaces])
 
 
-def get_maas_workspaces_output(region_id: pulumi.Input[str | None] = None) -> pulumi.Output[GetWorkspacesResult]:
+def get_maas_workspaces_output(
+    region_id: pulumi.Input[str | None] = None,
+) -> pulumi.Output[GetMaasWorkspacesResult]:
     return pulumi.Output.from_input(region_id).apply(get_maas_workspaces)

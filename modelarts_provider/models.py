@@ -43,8 +43,9 @@ def _millis(value: Any) -> int | None:
     raise ValueError("a time must be milliseconds since the epoch")
 
 
-class WorkspaceSummary(_Lenient):
-    """A workspace as list and MaaS calls return it (no grants)."""
+class _WorkspaceFields(_Lenient):
+    """The fields every workspace answer has (the MaaS page's `WorkspaceInfo`); times may come
+    as strings."""
 
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
@@ -53,19 +54,33 @@ class WorkspaceSummary(_Lenient):
     create_time: int | None = None
     update_time: int | None = None
     auth_type: str = "PUBLIC"
-    enterprise_project_id: str = "0"
-    enterprise_project_name: str = ""
-    status: str = ""
-    status_info: str = ""
 
     @field_validator("create_time", "update_time", mode="before")
     @classmethod
     def _times(cls, value: Any) -> int | None:
         return _millis(value)
 
-    @field_validator("auth_type", "status", mode="after")
+    @field_validator("auth_type", mode="after")
     @classmethod
-    def _upper(cls, value: str) -> str:
+    def _upper_auth_type(cls, value: str) -> str:
+        return value.upper()
+
+
+class MaasWorkspace(_WorkspaceFields):
+    """A workspace as the MaaS real-time-service page defines it: no enterprise project, no status."""
+
+
+class WorkspaceSummary(_WorkspaceFields):
+    """A workspace as the list call returns it (no grants)."""
+
+    enterprise_project_id: str = "0"
+    enterprise_project_name: str = ""
+    status: str = ""
+    status_info: str = ""
+
+    @field_validator("status", mode="after")
+    @classmethod
+    def _upper_status(cls, value: str) -> str:
         return value.upper()
 
 
@@ -84,7 +99,7 @@ class WorkspacePage(_Lenient):
 class MaasWorkspaces(_Lenient):
     total_count: int = 0
     count: int = 0
-    workspaces: list[WorkspaceSummary] = Field(default_factory=list)
+    workspaces: list[MaasWorkspace] = Field(default_factory=list)
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -561,6 +561,18 @@ def test_list_paging_filters_and_sort(client: Client) -> None:
     assert client.list(sort_by="status").status_code == 200
 
 
+def test_list_filter_accessible_keeps_what_the_caller_may_use(emu: Emulator, client: Client) -> None:
+    mine = client.create_ok("mine-private", auth_type="PRIVATE")
+    theirs = client.create_ok("their-private", auth_type="PRIVATE")
+    granted = client.create_ok("their-internal", auth_type="INTERNAL", grants=[{"user_name": emu.config.user}])
+    closed = client.create_ok("their-closed", auth_type="INTERNAL", grants=[{"user_name": "someone"}])
+    for ws in (theirs, granted, closed):
+        emu.put_workspace_raw(ws["id"], owner="another-user")
+    names = {ws["name"] for ws in client.list(filter_accessible="true").json()["workspaces"]}
+    assert names == {"default", mine["name"], granted["name"]}
+    assert len(client.list(filter_accessible="false").json()["workspaces"]) == 5
+
+
 @pytest.mark.parametrize(
     "params",
     [

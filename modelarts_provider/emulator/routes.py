@@ -110,8 +110,8 @@ def create_workspace(state: State, request: Request, params: dict[str, str]) -> 
 
 
 def list_workspaces(state: State, request: Request, params: dict[str, str]) -> Response:
-    _modelarts_principal(state, request, params)
-    return Response(200, state.store.query(request.query_params()))
+    principal = _modelarts_principal(state, request, params)
+    return Response(200, state.store.query(request.query_params(), principal.user_name))
 
 
 def get_workspace(state: State, request: Request, params: dict[str, str]) -> Response:

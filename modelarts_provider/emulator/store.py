@@ -261,8 +261,10 @@ class WorkspaceStore:
                 del self._deletions[next(iter(self._deletions))]
             return {"workspace_id": ws.id}
 
-    def query(self, params: dict[str, str]) -> dict[str, Any]:
-        """`GET /v1/{project_id}/workspaces` with the vendor's query parameters."""
+    def query(self, params: dict[str, str], caller: str = "") -> dict[str, Any]:
+        """`GET /v1/{project_id}/workspaces` with the vendor's query parameters;
+        `filter_accessible=true` keeps the workspaces `caller` may use (public ones, its own,
+        and internal ones that grant it)."""
         offset = _int_param(params, "offset", 0, 0, None)
         limit = _int_param(params, "limit", LIST_LIMIT_MAX, 1, LIST_LIMIT_MAX)
         sort_by = params.get("sort_by", "name")
@@ -283,6 +285,7 @@ class WorkspaceStore:
                 for ws in self._items.values()
                 if (eps_id is None or ws.enterprise_project_id == eps_id)
                 and (not name or name.casefold() in ws.name.casefold())
+                and (accessible.lower() == "false" or _accessible(ws, caller))
             ]
             items.sort(key=lambda ws: (getattr(ws, sort_by), ws.id), reverse=order == "desc")
             page = items[offset : offset + limit]
@@ -365,6 +368,13 @@ class WorkspaceStore:
             raise ValueError("the default workspace always exists")
         with self._lock:
             return self._items.pop(workspace_id, None) is not None
+
+
+def _accessible(ws: Workspace, caller: str) -> bool:
+    auth_type = ws.auth_type.upper()
+    if auth_type == "PUBLIC" or ws.owner == caller:
+        return True
+    return auth_type == "INTERNAL" and any(grant.get("user_name") == caller for grant in ws.grants)
 
 
 def _int_param(params: dict[str, str], key: str, default: int, low: int, high: int | None) -> int:
