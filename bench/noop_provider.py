@@ -64,7 +64,7 @@ def _outputs(id_: str, inputs: dict[str, Any]) -> dict[str, Any]:
         "status_info": "",
         "create_time": 1700000000000,
         "update_time": 1700000000000,
-        "declared_grants": inputs.get("grants", []),
+        "server_grants": inputs.get("grants", []),
     }
 
 
