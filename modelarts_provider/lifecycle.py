@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # requests and pydantic load on the first API call, not for c
     from .models import Workspace, WorkspaceSummary
 
 DEFAULT_WORKSPACE_ID = "0"
+DEFAULT_EPS_SETTING = "from huaweicloud:enterpriseProjectId / HW_ENTERPRISE_PROJECT_ID"
 CREATE_ATTEMPTS = 4
 _STDERR_LOCK = threading.Lock()
 
@@ -87,9 +88,23 @@ class Plan:
 # -- check / diff -----------------------------------------------------------------------------
 
 
-def check(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[spec.Failure]]:
-    """Canonical inputs, or the given ones with every rule they break."""
+def check(
+    news: Mapping[str, Any], olds: Mapping[str, Any] | None = None, default_enterprise_project: str | None = None
+) -> tuple[dict[str, Any], list[spec.Failure]]:
+    """Canonical inputs, or the given ones with every rule they break.
+
+    Without a declared `enterprise_project_id` a workspace keeps its own (from the old inputs);
+    only a new one gets the configured default (else "0"), so changing the default never
+    replaces an existing workspace."""
     props = spec.unwrap(news)
+    if props.get("enterprise_project_id") is None:
+        previous = spec.unwrap(olds).get("enterprise_project_id") if olds else None
+        if previous is not None:
+            props["enterprise_project_id"] = previous
+        elif default_enterprise_project is not None:
+            if reason := spec.check_enterprise_project(default_enterprise_project):
+                return props, [spec.Failure("enterprise_project_id", f"the default {DEFAULT_EPS_SETTING} {reason}")]
+            props["enterprise_project_id"] = default_enterprise_project
     failures = spec.validate(props)
     if failures:
         return props, failures
@@ -97,7 +112,12 @@ def check(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[spec.Failure]]:
 
 
 def plan(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
-    changed = spec.changed_fields(spec.unwrap(news), spec.unwrap(olds))
+    old = spec.unwrap(olds)
+    if old.get("status") == "DELETING":
+        # Found being deleted by a refresh, yet still declared: a new one is created (before the
+        # old one is let go), and its create waits until the old one has released the name.
+        return Plan(["status"], ["status"], False)
+    changed = spec.changed_fields(spec.unwrap(news), old)
     replaces = [f for f in changed if f == "enterprise_project_id"]
     name_stays = "name" not in changed
     return Plan(changed, replaces, bool(replaces) and name_stays)
@@ -260,23 +280,24 @@ def _discard(api: ModelArtsClient, workspace_id: str, name: str, call: Call) -> 
 
 def read(api: ModelArtsClient, id_: str, props: Mapping[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
     """(id, outputs, inputs) of the live workspace, or None when it is gone. `props` are the old
-    outputs (empty for `pulumi import`)."""
+    outputs (empty for `pulumi import`). A workspace being deleted stays, with its status: a
+    delete that ends DELETE_FAILED is still managed, and a declared one is replaced (`plan`)."""
     props = spec.unwrap(props)
     try:
         workspace = api.get_workspace(id_)
     except NotFoundError:
         return None
-    if workspace.status == "DELETING":
-        return None
-    controls = {k: props[k] for k in spec.CONTROL_FIELDS if props.get(k) is not None}
-    live_grants = [g.model_dump(exclude_none=True) for g in workspace.grants]
-    inputs = {
-        **live_inputs(workspace),
-        "grants": spec.declared_view(props.get("declared_grants") or [], live_grants),
-        **controls,
-    }
-    inputs = spec.normalize(inputs)
+    keep = (*spec.CONTROL_FIELDS, spec.SECRET_INPUTS)
+    controls = {k: props[k] for k in keep if props.get(k) is not None}
+    # A state written before `grants` became the declared form keeps that in `declared_grants`.
+    declared = props["declared_grants"] if "declared_grants" in props else props.get("grants")
+    inputs = spec.normalize({**live_inputs(workspace), **controls})
+    inputs["grants"] = spec.declared_view(declared or [], _live_grants(workspace))
     return workspace.id, outputs(workspace, inputs), inputs
+
+
+def _live_grants(workspace: Workspace) -> list[dict[str, Any]]:
+    return [g.model_dump(exclude_none=True) for g in workspace.grants]
 
 
 def live_inputs(workspace: Workspace) -> dict[str, Any]:
@@ -285,22 +306,25 @@ def live_inputs(workspace: Workspace) -> dict[str, Any]:
         "name": workspace.name,
         "description": workspace.description,
         "auth_type": workspace.auth_type,
-        "grants": [g.model_dump(exclude_none=True) for g in workspace.grants],
+        "grants": _live_grants(workspace),
         "enterprise_project_id": workspace.enterprise_project_id,
     }
 
 
 def outputs(workspace: Workspace, props: Mapping[str, Any]) -> dict[str, Any]:
-    outs = {k: props[k] for k in spec.CONTROL_FIELDS if props.get(k) is not None}
+    """`grants` in the checked inputs' form (what a preview plans for it), and the server's view
+    of the same grants, ids and names filled in, in `server_grants`."""
+    outs = {k: props[k] for k in (*spec.CONTROL_FIELDS, spec.SECRET_INPUTS) if props.get(k) is not None}
     declared = props.get("grants") or []
-    live_grants = [g.model_dump(exclude_none=True) for g in workspace.grants]
+    live = _live_grants(workspace)
     outs.update(
         {
             "workspace_id": workspace.id,
             "name": workspace.name,
             "description": workspace.description,
             "auth_type": workspace.auth_type,
-            "grants": spec.sorted_grants(live_grants),
+            "grants": spec.declared_view(declared, live),
+            "server_grants": spec.server_view(declared, live),
             "enterprise_project_id": workspace.enterprise_project_id,
             "enterprise_project_name": workspace.enterprise_project_name,
             "owner": workspace.owner,
@@ -308,8 +332,6 @@ def outputs(workspace: Workspace, props: Mapping[str, Any]) -> dict[str, Any]:
             "status_info": workspace.status_info,
             "create_time": workspace.create_time,
             "update_time": workspace.update_time,
-            # how the grants were declared, so a refresh can report drift in that same form
-            "declared_grants": spec.declared_view(declared, live_grants),
         }
     )
     return outs
@@ -335,7 +357,8 @@ def update(
     else:
         from .models import Workspace
 
-        workspace = Workspace.model_validate({**old, "id": id_, "grants": old.get("grants") or []})
+        server = old["server_grants"] if "server_grants" in old else old.get("grants")  # older states
+        workspace = Workspace.model_validate({**old, "id": id_, "grants": server or []})
     return outputs(workspace, props)
 
 

@@ -7,10 +7,11 @@ and the environment there. Errors reach the user as one line, without a Python t
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import pulumi
@@ -26,20 +27,25 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime.settings import get_engine
 
-from . import lifecycle
+from . import lifecycle, spec
 from .errors import ModelArtsError
-from .settings import SECRET_FIELDS, SOURCES, resolve
+from .settings import SECRET_FIELDS, SOURCES, default_enterprise_project, resolve
 
 if TYPE_CHECKING:  # requests and pydantic load on the first API call, not for check/diff/preview
     from .client import ModelArtsClient
 
 _CLIENT_LOCK = threading.Lock()  # one client per provider process, even when threads start together
+# The secret input values of the call this thread serves: kept out of progress lines and errors.
+_CALL_SECRETS: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("call_secrets", default=frozenset())
+# The protocol's marker of a secret value, which the engine keeps on a dynamic provider's outputs.
+_SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 
 
 def _progress(message: str) -> None:
     """A progress line in the CLI output. The provider process has no engine connection, so
     pulumi.log.info falls back to print(), which writes the text and the newline separately:
     parallel deletes then ran into one line. Here each line is one write."""
+    message = spec.redact(message, set(_CALL_SECRETS.get()))
     if get_engine() is not None:
         pulumi.log.info(message)
         return
@@ -66,17 +72,39 @@ def _display_class(cls: type[ModelArtsError]) -> type[ModelArtsError]:
 
 
 def _one_line_errors(method: Callable[P, R]) -> Callable[P, R]:
-    """Our errors leave the provider as one readable line; isinstance checks still hold."""
+    """Our errors leave the provider as one readable line (isinstance checks still hold), and no
+    message of the call repeats the value of a secret input."""
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        secrets: set[str] = set()
+        for arg in (*args, *kwargs.values()):
+            if isinstance(arg, Mapping):
+                secrets |= spec.secret_values(spec.unwrap(arg))
+        token = _CALL_SECRETS.set(frozenset(secrets))
         try:
             return method(*args, **kwargs)
-        except ModelArtsError as exc:
-            exc.__class__ = _display_class(type(exc))
+        except Exception as exc:
+            if isinstance(exc, ModelArtsError):
+                exc.__class__ = _display_class(type(exc))
+            if secrets:
+                exc.args = tuple(spec.redact(a, secrets) if isinstance(a, str) else a for a in exc.args)
             raise
+        finally:
+            _CALL_SECRETS.reset(token)
 
     return wrapper
+
+
+def _secret_derived(outs: dict[str, Any]) -> dict[str, Any]:
+    """Pulumi strips secrets before they reach a dynamic provider and marks secret again only
+    outputs named like a secret input; the outputs derived from one under another name
+    (`server_grants` from `grants`) are returned marked secret here."""
+    for key in spec.secret_inputs(outs):
+        for derived in spec.DERIVED_OUTPUTS.get(key, ()):
+            if derived in outs:
+                outs[derived] = {**_SECRET_SIG, "value": outs[derived]}
+    return outs
 
 
 class WorkspaceProvider(ResourceProvider):
@@ -120,8 +148,9 @@ class WorkspaceProvider(ResourceProvider):
 
     # -- check / diff ---------------------------------------------------------------------
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        props, failures = lifecycle.check(news)
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        default = default_enterprise_project(getattr(self, "_config", {}))
+        props, failures = lifecycle.check(news, olds, default)
         return CheckResult(props, [CheckFailure(f.property, f.reason) for f in failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -135,18 +164,19 @@ class WorkspaceProvider(ResourceProvider):
     @_one_line_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
         id_, outs = lifecycle.create(self._client(), props, _CALL)
-        return CreateResult(id_, outs)
+        return CreateResult(id_, _secret_derived(outs))
 
     @_one_line_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         found = lifecycle.read(self._client(), id_, props)
         if found is None:
             return ReadResult("", {})
-        return ReadResult(*found)
+        id_, outs, inputs = found
+        return ReadResult(id_, _secret_derived(outs), inputs)
 
     @_one_line_errors
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(lifecycle.update(self._client(), id_, olds, news, _CALL))
+        return UpdateResult(_secret_derived(lifecycle.update(self._client(), id_, olds, news, _CALL)))
 
     @_one_line_errors
     def delete(self, id_: str, props: dict[str, Any]) -> None:

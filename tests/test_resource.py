@@ -28,10 +28,6 @@ UID = "0c5b0f1d2e3a4b5c6d7e8f9a0b1c2d3e"
 EPS = "5b2d6a1e-887f-4839-9929-cbc884f1e3c4"
 TYPE = "pulumi-python:dynamic/modelarts:Workspace"
 SERVER = {"workspace_id": "f3deca1406da4910a50f3919940b9bda", "owner": "test166", "status": "NORMAL"}
-ASDICT_BUG = (
-    "resource.py copies WorkspaceArgs/Grant with dataclasses.asdict, which deep-copies an Output and fails "
-    "('__getstate__ can only be called during serialization'); being fixed in the Outputs issue (#11)"
-)
 
 
 def plain(inputs: dict[str, Any]) -> dict[str, Any]:
@@ -187,7 +183,6 @@ def test_a_secret_inside_a_grant_list_makes_grants_secret(engine: Engine) -> pul
 
 
 @pulumi.runtime.test
-@pytest.mark.xfail(strict=True, reason=ASDICT_BUG)
 def test_outputs_nested_in_typed_args_and_grants(engine: Engine) -> pulumi.Output[Any]:
     team = Workspace("team", name="team-base")
     ws = Workspace(
@@ -215,7 +210,6 @@ def test_outputs_nested_in_typed_args_and_grants(engine: Engine) -> pulumi.Outpu
 
 
 @pulumi.runtime.test
-@pytest.mark.xfail(strict=True, reason=ASDICT_BUG)
 def test_an_output_inside_a_grant_in_keyword_form(engine: Engine) -> pulumi.Output[Any]:
     team = Workspace("team", name="team-base")
     ws = Workspace("kw-wired", name="ml-team", auth_type="INTERNAL", grants=[Grant(user_name=team.owner)])

@@ -257,7 +257,7 @@ class ModelArtsProvider(Provider):
     # -- functions ------------------------------------------------------------------------
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
-        from ..lookups import as_result
+        from ..lookups import as_result, maas_result
 
         if request.tok == quota_face.GET_WORKSPACE_QUOTAS:
             return await self._quotas.invoke(request)
@@ -266,10 +266,10 @@ class ModelArtsProvider(Provider):
         if request.tok == schema.GET_WORKSPACE:
             workspace = await self._run(api.get_workspace, str(args.get("id") or ""))
             return InvokeResponse(wire_map(asdict(as_result(workspace))))
-        if request.tok == schema.GET_WORKSPACES:
-            found = await self._run(lambda: list(api.iter_workspaces(name=args.get("name"))))
-        elif request.tok == schema.GET_MAAS_WORKSPACES:
-            found = (await self._run(api.get_maas_workspaces, args.get("region_id"))).workspaces
-        else:
+        if request.tok == schema.GET_MAAS_WORKSPACES:
+            maas = (await self._run(api.get_maas_workspaces, args.get("region_id"))).workspaces
+            return InvokeResponse(wire_map({"workspaces": [asdict(maas_result(w)) for w in maas]}))
+        if request.tok != schema.GET_WORKSPACES:
             raise ModelArtsError(f"unknown function {request.tok}")
+        found = await self._run(lambda: list(api.iter_workspaces(name=args.get("name"))))
         return InvokeResponse(wire_map({"workspaces": [asdict(as_result(w)) for w in found]}))

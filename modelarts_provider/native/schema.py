@@ -20,6 +20,7 @@ PACKAGE = "modelarts"
 WORKSPACE = f"{PACKAGE}:index:Workspace"
 GRANT = f"{PACKAGE}:index:Grant"
 WORKSPACE_INFO = f"{PACKAGE}:index:WorkspaceInfo"
+MAAS_WORKSPACE_INFO = f"{PACKAGE}:index:MaasWorkspaceInfo"
 GET_WORKSPACE = f"{PACKAGE}:index:getWorkspace"
 GET_WORKSPACES = f"{PACKAGE}:index:getWorkspaces"
 GET_MAAS_WORKSPACES = f"{PACKAGE}:index:getMaasWorkspaces"
@@ -34,6 +35,7 @@ REPLACE_ON_CHANGE = frozenset({"enterprise_project_id"})
 _GRANTS = {"type": "array", "items": {"$ref": f"#/types/{GRANT}"}}
 TYPES: dict[str, dict[str, Any]] = {
     "grants": _GRANTS,
+    "server_grants": _GRANTS,
     "create_time": {"type": "integer"},
     "update_time": {"type": "integer"},
 }
@@ -42,6 +44,7 @@ DESCRIPTIONS = {
     "description": "Up to 256 characters (default empty).",
     "auth_type": "PUBLIC (default), PRIVATE or INTERNAL; compared case-insensitively.",
     "grants": "Users allowed into an INTERNAL workspace; a set (order ignored).",
+    "server_grants": "The same grants as ModelArts holds them (user ids and names filled in).",
     "enterprise_project_id": 'Enterprise project: "0" (default) or a UUID. A change replaces the workspace.',
     "region": "Region of the workspace (default: the provider's region).",
     "workspace_id": "The id ModelArts gave the workspace.",
@@ -92,12 +95,13 @@ def _config_variables() -> dict[str, Any]:
     return variables
 
 
-def _info_properties() -> dict[str, Any]:
-    """Properties of a workspace as the functions return it (`lookups.GetWorkspaceResult`)."""
+def _info_properties(result: type | None = None) -> dict[str, Any]:
+    """Properties of a workspace as the functions return it (`lookups.GetWorkspaceResult`, or
+    `GetMaasWorkspaceResult` for the MaaS function, which has fewer fields)."""
     from ..lookups import GetWorkspaceResult
 
     props: dict[str, Any] = {}
-    for f in fields(GetWorkspaceResult):
+    for f in fields(result or GetWorkspaceResult):
         text = str(f.type)
         kind = _GRANTS if text.startswith("list") else {"type": "integer"} if text.startswith("int") else None
         props[camel(f.name)] = dict(kind or {"type": "string"})
@@ -117,8 +121,12 @@ def schema() -> dict[str, Any]:
     from . import quota_schema
 
     config = _config_variables()
+    from ..lookups import GetMaasWorkspaceResult
+
     info = _info_properties()
+    maas_info = _info_properties(GetMaasWorkspaceResult)
     workspaces = {"workspaces": {"type": "array", "items": {"$ref": f"#/types/{WORKSPACE_INFO}"}}}
+    maas_workspaces = {"workspaces": {"type": "array", "items": {"$ref": f"#/types/{MAAS_WORKSPACE_INFO}"}}}
     return {
         "name": PACKAGE,
         "displayName": "Huawei Cloud ModelArts workspaces",
@@ -141,6 +149,7 @@ def schema() -> dict[str, Any]:
                 "properties": {camel(f): {"type": "string"} for f in spec.GRANT_FIELDS},
             },
             WORKSPACE_INFO: {"type": "object", "properties": info, "required": sorted(info)},
+            MAAS_WORKSPACE_INFO: {"type": "object", "properties": maas_info, "required": sorted(maas_info)},
             **quota_schema.types(),
         },
         "resources": {
@@ -166,7 +175,7 @@ def schema() -> dict[str, Any]:
                 "The MaaS real-time-service workspaces of a region (the provider's by default).",
                 {"regionId": {"type": "string"}},
                 [],
-                workspaces,
+                maas_workspaces,
             ),
             **quota_schema.functions(),
         },

@@ -46,6 +46,7 @@ class NativeWorkspace(pulumi.CustomResource):
     description: pulumi.Output[str]
     auth_type: pulumi.Output[str]
     grants: pulumi.Output[list[dict[str, str]]]
+    server_grants: pulumi.Output[list[dict[str, str]]]
     enterprise_project_id: pulumi.Output[str]
     enterprise_project_name: pulumi.Output[str]
     owner: pulumi.Output[str]
