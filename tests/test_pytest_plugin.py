@@ -5,7 +5,6 @@ the timings, and nothing is left listening afterwards."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -67,8 +66,8 @@ def test_marker_sets_emulator_settings(modelarts_emulator: RunningEmulator) -> N
 
 
 def test_options_markers_precedence_and_teardown(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    """In a user's project: options beat defaults, a marker beats options, and the port is
-    closed once the test is over."""
+    """In a user's project: options beat defaults, a marker beats options, a misspelt setting
+    fails its test, and the emulator's port is closed once its test is over (same session)."""
     monkeypatch.setenv("PYTHONPATH", str(REPO))
     pytester.makepyfile(
         test_user="""
@@ -87,19 +86,22 @@ def test_options_markers_precedence_and_teardown(pytester: pytest.Pytester, monk
         @pytest.mark.modelarts_emulator(colour="blue")
         def test_unknown(modelarts_emulator):
             pass
+
+        def test_the_first_emulator_stopped_with_its_test():
+            import socket
+            from urllib.parse import urlsplit
+            port = urlsplit(json.loads(pathlib.Path("seen.json").read_text())[0]).port
+            with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
+                pass
         """
     )
     result = pytester.runpytest_subprocess(
         "-p", "modelarts_provider.pytest_plugin", "--modelarts-latency=0.01", "--modelarts-delete-duration=0.7",
     )  # fmt: skip
-    result.assert_outcomes(passed=2, errors=1)
+    result.assert_outcomes(passed=3, errors=1)
     result.stdout.fnmatch_lines(["*unknown setting(s)*colour*known:*delete_duration*"])
-    url, latency, delete_duration = json.loads((pytester.path / "seen.json").read_text())
+    _url, latency, delete_duration = json.loads((pytester.path / "seen.json").read_text())
     assert (latency, delete_duration) == (0.01, 0.7)
-    port = urlsplit(url).port
-    assert port is not None
-    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
-        pass
 
 
 def test_help_lists_the_options() -> None:
