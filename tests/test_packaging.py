@@ -127,6 +127,11 @@ def test_installed_wheel_exposes_version_and_cli(wheel: Path, tmp_path: Path) ->
         [sys.executable, "-m", PACKAGE, "workspaces", "--help"], cwd=tmp_path, env=env, capture_output=True, text=True
     )
     assert cli.returncode == 0 and "adopt-code" in cli.stdout
+    # the native plugin's console script, as Pulumi finds it on PATH; started by hand it says what it is
+    plugin = subprocess.run(
+        [str(site / "bin" / "pulumi-resource-modelarts")], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert plugin.returncode == 2 and "Pulumi plugin" in plugin.stderr, plugin.stderr
 
 
 def test_wheel_registers_the_pytest_plugin(wheel: Path) -> None:

@@ -36,7 +36,12 @@ for item in spec.get("workspaces", []):
     if item.get("timeouts"):  # customTimeouts reach the native plugin
         timeouts = pulumi.CustomTimeouts(**item["timeouts"])
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(custom_timeouts=timeouts))
-    ws = Workspace(item["resource"], WorkspaceArgs(**args), opts)
+    if item.get("secret"):  # these inputs as secret Outputs (keyword form)
+        for key in item["secret"]:
+            args[key] = pulumi.Output.secret(args[key])
+        ws = Workspace(item["resource"], opts=opts, **args)
+    else:
+        ws = Workspace(item["resource"], WorkspaceArgs(**args), opts)
     pulumi.export(item["resource"], ws.workspace_id)
 for item in spec.get("gets", []):
     ref = Workspace.get(item["resource"], item["id"])

@@ -52,7 +52,7 @@ def writes(emu: Emulator) -> int:
 
 
 PROGRAM = [
-    {"resource": "open", "args": {"name": "faces-open", "description": "first"}},
+    {"resource": "open", "args": {"name": "faces-open", "description": "first-Desc-83"}, "secret": ["description"]},
     {
         "resource": "team",
         "args": {
@@ -84,18 +84,22 @@ def test_lifecycle(face: str, emu: Emulator, emu2: Emulator, tmp_path: Path, plu
     proj.program(PROGRAM)
     proj.up()
     assert set(live(emu)) == {"faces-open", "faces-team"}
+    assert "first-Desc-83" not in proj.export()  # a secret input gives secret outputs
     assert {g["user_name"] for g in live(emu)["faces-team"]["grants"]} == {"zoe", "adam"}
     assert proj.preview_steps()["ops"] == {}
 
     changed = json.loads(json.dumps(PROGRAM))
-    changed[0]["args"]["description"] = "second"
+    changed[0]["args"]["description"] = "second-Desc-84"
     changed[1]["args"]["grants"].append({"user_name": "eve"})
     proj.program(changed)
+    emu.reset_counts()
     assert proj.preview_steps()["ops"] == {"open": "update", "team": "update"}
+    assert emu.counts()["total"] == 0  # a preview never calls the API
     emu.reset_counts()
     proj.up()
     assert emu.counts()["POST"] == 0 and emu.counts()["PUT"] == 2
-    assert live(emu)["faces-open"]["description"] == "second"
+    assert live(emu)["faces-open"]["description"] == "second-Desc-84"
+    assert "second-Desc-84" not in proj.export()
     assert proj.preview_steps()["ops"] == {}
 
     if face == "native":

@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Benchmark of the two faces: the dynamic `Workspace` and the native plugin, each next to its
+own do-nothing floor, in the same run, with `--parallel P` (default 32), for several N.
+
+`python bench/faces.py [--sizes 10,100,300] [--repeat 1]` writes bench/RESULTS-faces.md and,
+when matplotlib is installed (`pip install matplotlib`; the benchmark's only extra), the plot
+bench/faces.png. Reuses bench/run.py's emulator process, stacks, memory sampler and floors.
+Not a test: it measures and reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+if __package__ in (None, ""):  # `python bench/faces.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.run import (
+    BENCH,
+    OPS,
+    SLOTS,
+    EmulatorProcess,
+    Measurement,
+    Op,
+    Stack,
+    base_env,
+    code_version,
+    cpu_model,
+    find_pulumi,
+    latency_floor,
+    measure,
+    med,
+    pulumi_sdk_version,
+    pulumi_version,
+    spread,
+)
+
+KINDS = {"dynamic": "workspace", "dynamic floor": "noop", "native": "native", "native floor": "native-noop"}
+CODES = {"dynamic": "dy", "dynamic floor": "df", "native": "na", "native floor": "nf"}  # stack and name prefixes
+LAUNCHERS = {  # how Pulumi finds the two native plugins: executables on PATH
+    "pulumi-resource-modelarts": "modelarts_provider.native",
+    "pulumi-resource-benchnoop": "bench.noop_native",
+}
+
+
+def with_parallel(op: Op, parallel: int) -> Op:
+    return Op(op.label, (*op.args, "--parallel", str(parallel)), op.revision)
+
+
+def launchers(root: Path) -> Path:
+    """`pulumi-resource-*` scripts that run the plugins with this Python and this checkout."""
+    bin_dir = root / "plugins"
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    for name, module in LAUNCHERS.items():
+        path = bin_dir / name
+        path.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m {module} "$@"\n')
+        path.chmod(0o755)
+    return bin_dir
+
+
+Results = dict[tuple[int, str, str], list[Measurement]]
+
+
+def run(args: argparse.Namespace) -> tuple[Results, dict[str, str]]:
+    pulumi_dir = find_pulumi()
+    emulator = EmulatorProcess(args.latency, args.delete_duration)
+    results: Results = {}
+    started = time.time()
+    load_before = os.getloadavg()
+    commit = code_version()
+    ops = [with_parallel(op, args.parallel) for op in OPS]
+    try:
+        with tempfile.TemporaryDirectory(prefix="modelarts-faces-") as tmp:
+            root = Path(args.workdir or tmp)
+            root.mkdir(parents=True, exist_ok=True)
+            env = base_env(root, emulator, "aksk", pulumi_dir)
+            env["PATH"] = f"{launchers(root)}{os.pathsep}{env['PATH']}"
+            versions = (pulumi_version(env), pulumi_sdk_version())
+            for count in args.sizes:
+                for rep in range(args.repeat):
+                    stacks = {
+                        face: Stack(root, kind, count, f"{CODES[face]}{count}r{rep}", env)
+                        for face, kind in KINDS.items()
+                    }
+                    order = list(KINDS) if rep % 2 == 0 else list(reversed(KINDS))
+                    for op in ops:
+                        for face in order:  # interleaved, so drift in machine load hits every face alike
+                            m = measure(stacks[face], op, emulator)
+                            results.setdefault((count, op.label, face), []).append(m)
+                            print(
+                                f"N={count:<4} rep={rep} {op.label:<8} {face:<14} {m.seconds:7.2f}s "
+                                f"calls={m.calls} peak={m.peak_kib / 1024:.0f}MiB",
+                                file=sys.stderr,
+                                flush=True,
+                            )
+    finally:
+        emulator.stop()
+    facts = {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z", time.localtime(started)),
+        "duration": f"{time.time() - started:.0f} s",
+        "commit": commit,
+        "cpu": f"{os.cpu_count()} cores, {cpu_model()}",
+        "python": platform.python_version(),
+        "pulumi": f"CLI {versions[0]}, Python SDK {versions[1]}",
+        "load": f"{load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after (1-min load average)",
+    }
+    return results, facts
+
+
+def seconds(results: Results, count: int, label: str, face: str) -> list[float]:
+    return [m.seconds for m in results.get((count, label, face), [])]
+
+
+def render(args: argparse.Namespace, results: Results, facts: dict[str, str], plotted: bool) -> str:
+    p = args.parallel
+    lines = [
+        "# Benchmark: dynamic face against native plugin",
+        "",
+        f"`python bench/faces.py --sizes {','.join(map(str, args.sizes))} --parallel {p} --latency {args.latency:g} "
+        f"--delete-duration {args.delete_duration:g} --repeat {args.repeat}`",
+        "",
+        *(f"- {key}: {value}" for key, value in facts.items()),
+        f"- emulator: {args.latency * 1000:g} ms per request, deletes take {args.delete_duration:g} s; AK/SK; "
+        "every 4th workspace INTERNAL with one grant",
+        f"- every command with `--parallel {p}`; times are the median of {args.repeat} run(s) (min–max in brackets)",
+        f"- floors: each face's do-nothing stack (dynamic: `bench/noop_provider.py`; native: the plugin "
+        f"`bench/noop_native.py`), and the latency floor (unavoidable calls × latency, plus the delete time, "
+        f"spread over {SLOTS} slots for the dynamic host and {p} for the native one)",
+        "",
+        "| N | command | dynamic s | dynamic floor s | native s | native floor s | latency floor 4 / "
+        f"{p} slots s | native ÷ (native floor + latency) | dynamic ÷ native "
+        "| provider peak RSS MiB (dynamic / native) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    targets: list[tuple[str, str, bool]] = []
+    for count in args.sizes:
+        for op in OPS:
+            label = op.label
+            dyn, nat = med(seconds(results, count, label, "dynamic")), med(seconds(results, count, label, "native"))
+            nfloor = med(seconds(results, count, label, "native floor"))
+            lat4 = latency_floor(label, count, args.latency, args.delete_duration, False)
+            latp = latency_floor(label, count, args.latency, args.delete_duration, False, p)
+            mem = [
+                med([m.peak_kib for m in results.get((count, label, face), [])]) / 1024
+                for face in ("dynamic", "native")
+            ]
+            cells = [spread(seconds(results, count, label, face)) for face in KINDS]
+            lines.append(
+                f"| {count} | {label} | {' | '.join(cells)} | {lat4:.2f} / {latp:.2f} | "
+                f"{nat / (nfloor + latp):.2f} | {dyn / nat:.2f} | {mem[0]:.0f} / {mem[1]:.0f} |"
+            )
+            if count == 100 and label == "destroy":
+                ratio = nat / (nfloor + latp)
+                targets.append(
+                    (
+                        f"native `destroy` N=100 ≤ 1.25 × (native floor + latency floor, {p} slots)",
+                        f"{ratio:.2f}×",
+                        ratio <= 1.25,
+                    )
+                )
+                targets.append(
+                    ("native `destroy` N=100 at least 4× faster than dynamic", f"{dyn / nat:.2f}×", dyn / nat >= 4)
+                )
+            if count == 100 and label in ("up", "refresh", "update"):
+                targets.append(
+                    (f"native `{label}` N=100 within 10% of dynamic or faster", f"{nat / dyn:.2f}×", nat <= 1.1 * dyn)
+                )
+    lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|:-:|"]
+    lines += [f"| {name} | {got} | {'yes' if ok else '**no**'} |" for name, got, ok in targets]
+    if plotted:
+        lines += ["", "![time against N for both faces and both floors](faces.png)"]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def plot(args: argparse.Namespace, results: Results, out: Path) -> bool:
+    """Time against N, one panel per command: both faces, both engine floors. False without
+    matplotlib."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib not installed: no plot (pip install matplotlib)", file=sys.stderr)
+        return False
+    fig, axes = plt.subplots(1, len(OPS), figsize=(4 * len(OPS), 3.6), sharex=True)
+    styles = {"dynamic": "C0-o", "dynamic floor": "C0:", "native": "C3-o", "native floor": "C3:"}
+    for ax, op in zip(axes, OPS, strict=True):
+        for face, style in styles.items():
+            ax.plot(args.sizes, [med(seconds(results, n, op.label, face)) for n in args.sizes], style, label=face)
+        ax.set_title(f"{op.label} (--parallel {args.parallel})")
+        ax.set_xlabel("workspaces N")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("wall time s")
+    axes[0].legend()
+    fig.tight_layout()
+    fig.savefig(out, dpi=100)
+    return True
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10,100,300", help="comma-separated workspace counts")
+    parser.add_argument("--parallel", type=int, default=32, help="pulumi --parallel for every command")
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds the emulator adds to every request")
+    parser.add_argument("--delete-duration", type=float, default=2.0, help="seconds a workspace stays DELETING")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per size; the table shows the median")
+    parser.add_argument("--out", type=Path, default=BENCH / "RESULTS-faces.md", help="where to write the markdown")
+    parser.add_argument("--workdir", type=Path, help="keep the projects and command logs here (default: a temp dir)")
+    args = parser.parse_args(argv)
+    args.sizes = [int(s) for s in str(args.sizes).split(",") if s.strip()]
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    results, facts = run(args)
+    plotted = plot(args, results, args.out.with_name("faces.png"))
+    report = render(args, results, facts, plotted)
+    args.out.write_text(report)
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
