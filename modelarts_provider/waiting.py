@@ -10,7 +10,7 @@ duration: a 10-minute delete costs about 55 (Terraform's provider: 10 s delay, t
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 FIRST_INTERVAL = 0.2  # the first check, and the shortest wait between two checks
 GROWTH = 0.15  # each wait is this fraction of the time already waited
@@ -21,15 +21,6 @@ REPORT_EVERY = 10.0  # progress callbacks at most this often, so fast polling do
 def interval(elapsed: float, first: float = FIRST_INTERVAL, growth: float = GROWTH, cap: float = MAX_INTERVAL) -> float:
     """Seconds to wait before the next check, `elapsed` seconds into the wait."""
     return min(cap, max(first, elapsed * growth))
-
-
-def intervals(first: float = FIRST_INTERVAL, growth: float = GROWTH, cap: float = MAX_INTERVAL) -> Iterator[float]:
-    """The waits of a poll whose checks take no time (for estimates and tests)."""
-    elapsed = 0.0
-    while True:
-        wait = interval(elapsed, first, growth, cap)
-        yield wait
-        elapsed += wait
 
 
 def poll(

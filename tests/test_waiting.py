@@ -37,10 +37,18 @@ def checks_until(done_at: float, latency: float = 0.05, timeout: float = 3600.0)
 
 
 def test_first_check_is_quick_and_waits_grow() -> None:
-    values = list(itertools.islice(waiting.intervals(), 30))
-    assert values[0] == waiting.FIRST_INTERVAL
-    assert values == sorted(values) and values[-1] > 5 * values[0]
-    assert max(waiting.interval(t) for t in (0, 10, 1e6)) == waiting.MAX_INTERVAL
+    """The waits poll really sleeps, for checks that take no time and never succeed."""
+    clock = FakeClock()
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock.sleep(seconds)
+
+    assert not waiting.poll(lambda: False, 3 * 3600.0, sleep=sleep, clock=clock)
+    assert waits[0] == waiting.FIRST_INTERVAL
+    assert waits[:-1] == sorted(waits[:-1]) and waits[30] > 5 * waits[0]  # the last wait is cut at the timeout
+    assert max(waits) == waiting.MAX_INTERVAL
 
 
 @pytest.mark.parametrize("done_at", [0.3, 1.0, 1.9, 2.0, 2.1, 2.5, 3.0])

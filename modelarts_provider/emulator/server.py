@@ -39,12 +39,10 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self.log = log
         self._conn_lock = threading.Lock()
         self._open: set[socket.socket] = set()
-        self.connections_accepted = 0
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self._conn_lock:
             self._open.add(request)
-            self.connections_accepted += 1
         self.state.counters.connection()
         super().process_request(request, client_address)
 

@@ -110,9 +110,8 @@ class Emulator:
         self._state.store.reset_deletions()
 
     def connections(self) -> int:
-        """TCP connections accepted by the current server (keep-alive checks)."""
-        server = self._server
-        return server.connections_accepted if server is not None else 0
+        """TCP connections accepted since the last `reset_counts()` (keep-alive checks)."""
+        return self._state.counters.connections()
 
     # -- tokens and workspaces -------------------------------------------------------------
 
