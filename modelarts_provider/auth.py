@@ -1,7 +1,8 @@
-"""The three ways into ModelArts behind one interface: `requests` auth objects.
+"""The ways into ModelArts behind one interface: `requests` auth objects.
 
-Password tokens are cached per process and identity: many threads asking at once cause one
-IAM call, the token is reused until shortly before it expires, and a 401 renews it once.
+Password tokens and an agency's temporary credentials are cached per process and identity:
+many threads asking at once cause one IAM call, the credential is reused until shortly before it
+expires, and a 401 renews it once.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 import requests
@@ -24,6 +25,10 @@ class Authenticator(requests.auth.AuthBase):
     """Adds credentials to a request; token-based ones can renew after a 401."""
 
     renewable = False
+
+    def prepare(self) -> None:
+        """Fetch what signing needs (a token, temporary keys) before the request is sent, so
+        that the fetch never runs inside the client's first-call gate."""
 
     def renew(self, rejected: requests.PreparedRequest) -> bool:
         """Forget the credential the server rejected; True when a retry may succeed."""
@@ -95,6 +100,12 @@ class StaticTokenAuth(Authenticator):
         return r
 
 
+def _fresh(issued_at: float, expires_at: float, now: float) -> bool:
+    """Renew a little before expiry: 5 minutes, or 10% of a short lifetime."""
+    margin = min(300.0, (expires_at - issued_at) * 0.1)
+    return now < expires_at - margin
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     value: str
@@ -106,20 +117,45 @@ class IssuedToken:
         return f"IssuedToken(expires_at={self.expires_at}, project_id={self.project_id})"
 
     def fresh(self, now: float) -> bool:
-        """Renew a little before expiry: 5 minutes, or 10% of a short lifetime."""
-        margin = min(300.0, (self.expires_at - self.issued_at) * 0.1)
-        return now < self.expires_at - margin
+        return _fresh(self.issued_at, self.expires_at, now)
 
 
-class TokenCache:
-    """Process-wide password tokens, one per identity, fetched once even under concurrency."""
+@dataclass(frozen=True)
+class TemporaryCredential:
+    """Temporary AK/SK and security token from IAM (an agency); `value` is the access key."""
+
+    value: str
+    secret_key: str
+    security_token: str
+    expires_at: float
+    issued_at: float
+
+    def __repr__(self) -> str:
+        return f"TemporaryCredential(access_key={self.value[:4]}…, expires_at={self.expires_at})"
+
+    def fresh(self, now: float) -> bool:
+        return _fresh(self.issued_at, self.expires_at, now)
+
+
+class _Expiring(Protocol):
+    @property
+    def value(self) -> str: ...
+
+    def fresh(self, now: float) -> bool: ...
+
+
+T = TypeVar("T", bound=_Expiring)
+
+
+class TokenCache(Generic[T]):
+    """Process-wide credentials, one per identity, fetched once even under concurrency."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._tokens: dict[tuple[str, ...], IssuedToken] = {}
+        self._tokens: dict[tuple[str, ...], T] = {}
         self._key_locks: dict[tuple[str, ...], threading.Lock] = {}
 
-    def get(self, key: tuple[str, ...], fetch: Callable[[], IssuedToken]) -> IssuedToken:
+    def get(self, key: tuple[str, ...], fetch: Callable[[], T]) -> T:
         with self._lock:
             key_lock = self._key_locks.setdefault(key, threading.Lock())
         with key_lock:
@@ -141,13 +177,14 @@ class TokenCache:
             self._tokens.clear()
 
 
-TOKENS = TokenCache()
+TOKENS: TokenCache[IssuedToken] = TokenCache()
+CREDENTIALS: TokenCache[TemporaryCredential] = TokenCache()
 
 
 def parse_expiry(text: Any) -> float:
     """IAM's `expires_at`, e.g. `2020-01-04T09:08:49.965000Z`, as epoch seconds."""
     if not isinstance(text, str):
-        raise ResponseError("IAM token response has no token.expires_at")
+        raise ResponseError("IAM answer has no expires_at")
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -162,7 +199,9 @@ class PasswordTokenAuth(Authenticator):
 
     renewable = True
 
-    def __init__(self, key: tuple[str, ...], fetch: Callable[[], IssuedToken], cache: TokenCache = TOKENS) -> None:
+    def __init__(
+        self, key: tuple[str, ...], fetch: Callable[[], IssuedToken], cache: TokenCache[IssuedToken] = TOKENS
+    ) -> None:
         self._key = key
         self._fetch = fetch
         self._cache = cache
@@ -179,6 +218,61 @@ class PasswordTokenAuth(Authenticator):
         if used:
             self._cache.discard(self._key, used)
         return True
+
+
+class AssumedRoleSigner(Authenticator):
+    """AK/SK signing with an agency's temporary credentials, shared through CREDENTIALS by every
+    client of the same identity and agency, fetched again shortly before they expire and once
+    after a 401 (the SDK's way: the security token travels as a signed `X-Security-Token`)."""
+
+    renewable = True
+
+    def __init__(
+        self,
+        key: tuple[str, ...],
+        fetch: Callable[[], TemporaryCredential],
+        project_id: str | None = None,
+        cache: TokenCache[TemporaryCredential] = CREDENTIALS,
+    ) -> None:
+        self._key = key
+        self._fetch = fetch
+        self._project_id = project_id
+        self._cache = cache
+
+    def credential(self) -> TemporaryCredential:
+        return self._cache.get(self._key, self._fetch)
+
+    def prepare(self) -> None:
+        self.credential()
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        cred = self.credential()
+        return AkSkSigner(cred.value, cred.secret_key, self._project_id, cred.security_token)(r)
+
+    def renew(self, rejected: requests.PreparedRequest) -> bool:
+        fields = signing.parse_authorization(rejected.headers.get("Authorization") or "")
+        if fields:
+            self._cache.discard(self._key, fields["Access"])
+        return True
+
+
+def assume_role_body(agency: str, domain: str, duration: int | None) -> dict[str, Any]:
+    """The body of `POST /v3.0/OS-CREDENTIAL/securitytokens` for an agency (IAM's assume_role)."""
+    role: dict[str, Any] = {"agency_name": agency, "domain_name": domain}
+    if duration is not None:
+        role["duration_seconds"] = duration
+    return {"auth": {"identity": {"methods": ["assume_role"], "assume_role": role}}}
+
+
+def parse_temporary_credential(data: Any) -> TemporaryCredential:
+    """IAM's `{"credential": {access, secret, securitytoken, expires_at}}`."""
+    cred = data.get("credential") if isinstance(data, dict) else None
+    fields = ("access", "secret", "securitytoken")
+    if not isinstance(cred, dict) or not all(isinstance(cred.get(k), str) for k in fields):
+        raise ResponseError("assume agency: the answer has no credential with access, secret and securitytoken")
+    return TemporaryCredential(
+        cred["access"], cred["secret"], cred["securitytoken"], parse_expiry(cred.get("expires_at")), time.time()
+    )
 
 
 def password_token_body(

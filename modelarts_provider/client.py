@@ -135,20 +135,41 @@ class ModelArtsClient:
         issued = time.time()
         return authn.IssuedToken(token, authn.parse_expiry(info.get("expires_at")), issued, project.get("id"))
 
+    def _base_authenticator(self, project_id: str | None) -> authn.Authenticator:
+        """The configured credentials themselves (AK/SK, a token, or a password token)."""
+        s = self.settings
+        if self._method == "aksk":
+            assert s.access_key and s.secret_key
+            return authn.AkSkSigner(s.access_key, s.secret_key, project_id, s.security_token)
+        if self._method == "token":
+            assert s.token
+            return authn.StaticTokenAuth(s.token)
+        return authn.PasswordTokenAuth(s.credential_fingerprint(), self._token_fetcher)
+
+    def _assume_role_fetcher(self) -> authn.TemporaryCredential:
+        """The agency's temporary AK/SK and security token, asked for with the configured credentials."""
+        s = self.settings
+        assert s.assume_role_agency and s.assume_role_domain
+        operation = f"assume agency {s.assume_role_agency!r} of {s.assume_role_domain!r}"
+        body = authn.assume_role_body(s.assume_role_agency, s.assume_role_domain, s.assume_role_duration)
+        url = f"{s.iam_url}/v3.0/OS-CREDENTIAL/securitytokens"
+        response = self._send("POST", url, operation, json=body, auth=self._base_authenticator(None), retry_post=True)
+        return authn.parse_temporary_credential(self._json(response, operation))
+
+    def _signer(self, project_id: str | None) -> authn.Authenticator:
+        """What signs ModelArts and IAM look-up calls: the agency's credentials when one is assumed."""
+        if self.settings.assumes_role:
+            key = self.settings.credential_fingerprint()
+            return authn.AssumedRoleSigner(key, self._assume_role_fetcher, project_id)
+        return self._base_authenticator(project_id)
+
     def _authenticator(self) -> authn.Authenticator:
         if self._auth is not None:
             return self._auth
         with self._lock:
             if self._auth is None:
-                s = self.settings
-                if self._method == "aksk":
-                    assert s.access_key and s.secret_key
-                    self._auth = authn.AkSkSigner(s.access_key, s.secret_key, self.project_id, s.security_token)
-                elif self._method == "token":
-                    assert s.token
-                    self._auth = authn.StaticTokenAuth(s.token)
-                else:
-                    self._auth = authn.PasswordTokenAuth(s.credential_fingerprint(), self._token_fetcher)
+                signs = self._method == "aksk" or self.settings.assumes_role  # AK/SK carry X-Project-Id
+                self._auth = self._signer(self.project_id if signs else None)
             return self._auth
 
     @property
@@ -166,16 +187,11 @@ class ModelArtsClient:
         if not s.region:
             raise ConfigurationError("set huaweicloud:projectId (HW_PROJECT_ID) or huaweicloud:region (HW_REGION_NAME)")
         found: str | None = None
-        if self._method == "password":
+        if self._method == "password" and not s.assumes_role:
             probe = authn.PasswordTokenAuth(s.credential_fingerprint(), self._token_fetcher)
             found = probe.token().project_id
         if not found:
-            lookup_auth: authn.Authenticator
-            if self._method == "aksk":
-                assert s.access_key and s.secret_key
-                lookup_auth = authn.AkSkSigner(s.access_key, s.secret_key, None, s.security_token)
-            else:
-                lookup_auth = authn.StaticTokenAuth(s.token or "")
+            lookup_auth = self._signer(None)
             response = self._send(
                 "GET", f"{s.iam_url}/v3/projects", "look up project id", params={"name": s.region}, auth=lookup_auth
             )
@@ -230,6 +246,8 @@ class ModelArtsClient:
         requests go one at a time, so wrong credentials cost one rejected request, not one per
         thread (five bad signatures lock an access key)."""
         s = self.settings
+        if isinstance(auth, authn.Authenticator):
+            auth.prepare()
 
         def send() -> requests.Response:
             return self._session.request(
@@ -271,7 +289,7 @@ class ModelArtsClient:
         attempt = 0
         renewed = False
         while True:
-            kind = "IAM" if "/v3/" in url else method
+            kind = "IAM" if "/v3" in url else method
             self.calls[kind] += 1
             delay: float | None = None
             try:

@@ -68,7 +68,9 @@ class PermissionDeniedError(ApiError):
     """The credentials are valid but not allowed to do this."""
 
     def hint(self) -> str:
-        return "; check the IAM policy of the user and the project id"
+        if self.error_code == "ModelArts.0210":
+            return "; the project id does not belong to these credentials: check huaweicloud:projectId (HW_PROJECT_ID)"
+        return "; the IAM policy of these credentials does not allow it (the policy each job needs: docs/configuration.md)"
 
 
 class ThrottledError(ApiError):

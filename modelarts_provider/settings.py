@@ -7,8 +7,10 @@ that already configures it needs nothing more; extras live under `modelarts:*`.
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -32,6 +34,13 @@ SOURCES: dict[str, tuple[str | None, str | None]] = {
     "auth_url": ("huaweicloud:authUrl", "HW_AUTH_URL"),
     "insecure": ("huaweicloud:insecure", "HW_INSECURE"),
     "max_retries": ("huaweicloud:maxRetries", "HW_MAX_RETRIES"),
+    "cloud": ("huaweicloud:cloud", "HW_CLOUD"),
+    # huaweicloud:assumeRole is one object {agencyName, domainName, duration}; resolve() spreads it
+    # into these dotted keys, so each field has one source pair like every other setting.
+    "assume_role": ("huaweicloud:assumeRole", None),
+    "assume_role_agency": ("huaweicloud:assumeRole.agencyName", "HW_ASSUME_ROLE_AGENCY_NAME"),
+    "assume_role_domain": ("huaweicloud:assumeRole.domainName", "HW_ASSUME_ROLE_DOMAIN_NAME"),
+    "assume_role_duration": ("huaweicloud:assumeRole.duration", "HW_ASSUME_ROLE_DURATION"),
     "modelarts_endpoint": ("modelarts:endpoint", "HW_MODELARTS_ENDPOINT"),
     "enterprise_project_id": ("huaweicloud:enterpriseProjectId", "HW_ENTERPRISE_PROJECT_ID"),
     "connect_timeout": ("modelarts:connectTimeout", None),
@@ -40,6 +49,14 @@ SOURCES: dict[str, tuple[str | None, str | None]] = {
 }
 
 SECRET_FIELDS = frozenset({"secret_key", "security_token", "password", "token"})
+DEFAULT_CLOUD = "myhuaweicloud.com"
+CLOUD_PATTERN = re.compile(r"^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+ASSUME_ROLE_FIELDS = {
+    "agencyName": "assume_role_agency",
+    "domainName": "assume_role_domain",
+    "duration": "assume_role_duration",
+}
+MIN_ASSUME_DURATION, MAX_ASSUME_DURATION = 900, 86400  # IAM: 15 minutes to 24 hours
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,10 @@ class Settings:
     password: str | None = field(default=None, repr=False)
     token: str | None = field(default=None, repr=False)
     insecure: bool = False
+    cloud: str = DEFAULT_CLOUD
+    assume_role_agency: str | None = None
+    assume_role_domain: str | None = None
+    assume_role_duration: int | None = None
     max_retries: int = 5
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
@@ -89,7 +110,7 @@ class Settings:
     def modelarts_url(self) -> str:
         if self.modelarts_endpoint:
             return self.modelarts_endpoint.rstrip("/")
-        return f"https://modelarts.{self._require_region('the ModelArts endpoint')}.myhuaweicloud.com"
+        return f"https://modelarts.{self._require_region('the ModelArts endpoint')}.{self.cloud}"
 
     @property
     def iam_url(self) -> str:
@@ -97,7 +118,12 @@ class Settings:
         if self.auth_url:
             url = self.auth_url.rstrip("/")
             return url[: -len("/v3")] if url.endswith("/v3") else url
-        return f"https://iam.{self._require_region('the IAM endpoint')}.myhuaweicloud.com"
+        return f"https://iam.{self._require_region('the IAM endpoint')}.{self.cloud}"
+
+    @property
+    def assumes_role(self) -> bool:
+        """True when every API call uses temporary credentials of an agency (`assumeRole`)."""
+        return bool(self.assume_role_agency)
 
     def _require_region(self, what: str) -> str:
         if not self.region:
@@ -118,6 +144,8 @@ class Settings:
             self.access_key or "",
             self.project_id or self.region or "",
             hashlib.sha256(secret.encode()).hexdigest(),
+            self.assume_role_domain or "",
+            self.assume_role_agency or "",
         )
 
 
@@ -176,6 +204,35 @@ def _check_endpoint(name: str, url: str) -> None:
         )
 
 
+def _spread_assume_role(config: Mapping[str, Any]) -> dict[str, Any]:
+    """`huaweicloud:assumeRole` (an object, or its JSON text as Pulumi hands it over) as the
+    dotted keys of its fields; unknown fields are an error naming the allowed ones."""
+    key = SOURCES["assume_role"][0]
+    assert key is not None
+    raw = config.get(key)
+    out = {k: v for k, v in config.items() if k != key}
+    if raw is None or raw == "":
+        return out
+    value = raw
+    if isinstance(raw, str):
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            raise ConfigurationError(f"{key} must be an object {{agencyName, domainName}}, got {raw[:60]!r}") from None
+    if not isinstance(value, Mapping):
+        raise ConfigurationError(f"{key} must be an object {{agencyName, domainName}}, got {type(value).__name__}")
+    unknown = set(value) - set(ASSUME_ROLE_FIELDS)
+    if unknown:
+        raise ConfigurationError(
+            f"{key}: unknown field(s) {', '.join(sorted(unknown))} (allowed: {', '.join(ASSUME_ROLE_FIELDS)})"
+        )
+    for field_name, setting in ASSUME_ROLE_FIELDS.items():
+        dotted = SOURCES[setting][0]
+        if dotted and value.get(field_name) not in (None, ""):
+            out[dotted] = value[field_name]
+    return out
+
+
 def resolve(
     explicit: Mapping[str, Any] | None = None,
     config: Mapping[str, Any] | None = None,
@@ -183,7 +240,7 @@ def resolve(
 ) -> Settings:
     """Resolve every setting by precedence and validate the result."""
     explicit = explicit or {}
-    config = config or {}
+    config = _spread_assume_role(config or {})
     environ = os.environ if environ is None else environ
     unknown = set(explicit) - {f.name for f in fields(Settings)}
     if unknown:
@@ -210,6 +267,14 @@ def resolve(
             resolved[name] = _as_number(str(source), value, int, 0)
         elif name in {"connect_timeout", "read_timeout", "retry_deadline"}:
             resolved[name] = _as_number(str(source), value, float, 0.001)
+        elif name == "assume_role_duration":
+            resolved[name] = _as_number(str(source), value, int, MIN_ASSUME_DURATION)
+            if resolved[name] > MAX_ASSUME_DURATION:
+                raise ConfigurationError(f"{source} must be at most {MAX_ASSUME_DURATION} seconds, got {value!r}")
+        elif name == "cloud":
+            resolved[name] = str(value).strip().strip(".").lower()
+            if not CLOUD_PATTERN.match(resolved[name]):
+                raise ConfigurationError(f"{source} must be a domain name such as {DEFAULT_CLOUD}, got {value!r}")
         else:
             resolved[name] = str(value).strip()
     settings = replace(Settings(), **resolved)
@@ -218,6 +283,11 @@ def resolve(
         _check_endpoint("the ModelArts endpoint (modelarts:endpoint / HW_MODELARTS_ENDPOINT)", settings.modelarts_url)
     if settings.auth_url:
         _check_endpoint("the IAM endpoint (huaweicloud:authUrl / HW_AUTH_URL)", settings.iam_url)
+    if bool(settings.assume_role_agency) != bool(settings.assume_role_domain):
+        raise ConfigurationError(
+            "assuming an agency needs both its name and the delegating account's domain name: set "
+            "huaweicloud:assumeRole {agencyName, domainName} (HW_ASSUME_ROLE_AGENCY_NAME, HW_ASSUME_ROLE_DOMAIN_NAME)"
+        )
     if settings.insecure:
         log.warning("TLS certificate verification is OFF (huaweicloud:insecure / HW_INSECURE); use only for testing")
     return settings

@@ -33,6 +33,15 @@ def parse_args(argv: Sequence[str] | None = None) -> EmulatorConfig:
     parser.add_argument("--domain", default=defaults.domain, help="IAM domain (account) name")
     parser.add_argument("--project-id", default=defaults.project_id, help="the one project id")
     parser.add_argument("--region", default=defaults.region, help="region, also the project name")
+    parser.add_argument("--agency-name", default=defaults.agency_name, help="agency the user may assume")
+    parser.add_argument("--agency-domain", default=defaults.agency_domain, help="account that defines the agency")
+    parser.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="PRINCIPAL=ACTION,...",
+        help="allow the access key, user name or agency PRINCIPAL only these actions (repeatable)",
+    )
     parser.add_argument("--token-lifetime", type=float, default=defaults.token_lifetime, help="token lifetime (s)")
     parser.add_argument(
         "--delete-duration", type=float, default=defaults.delete_duration, help="seconds a workspace stays DELETING"
@@ -40,6 +49,12 @@ def parse_args(argv: Sequence[str] | None = None) -> EmulatorConfig:
     parser.add_argument("--latency", type=float, default=defaults.latency, help="seconds added to every request")
     parser.add_argument("--verbose", action="store_true", help="log method, path and status of each request to stderr")
     args = parser.parse_args(argv)
+    policies: dict[str, frozenset[str]] = {}
+    for item in args.policy:
+        principal, sep, actions = item.partition("=")
+        if not sep or not principal:
+            parser.error(f"--policy needs PRINCIPAL=ACTION,ACTION..., got {item!r}")
+        policies[principal] = frozenset(a.strip() for a in actions.split(",") if a.strip())
     return EmulatorConfig(
         host=args.host,
         port=args.port,
@@ -51,6 +66,9 @@ def parse_args(argv: Sequence[str] | None = None) -> EmulatorConfig:
         domain=args.domain,
         project_id=args.project_id,
         region=args.region,
+        agency_name=args.agency_name,
+        agency_domain=args.agency_domain,
+        policies=policies,
         token_lifetime=args.token_lifetime,
         delete_duration=args.delete_duration,
         latency=args.latency,

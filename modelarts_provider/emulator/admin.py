@@ -7,7 +7,7 @@ disturbing what a test measures.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .errors import ApiError
@@ -42,6 +42,26 @@ def _set_config(state: State, request: Request) -> Response:
         for key, value in changes.items():
             setattr(state.config, key, float(value))
     return Response(200, {"config": {key: getattr(state.config, key) for key in TUNABLE}})
+
+
+def set_policy(state: State, principal: str, actions: Iterable[str] | None) -> None:
+    """Restrict `principal` to `actions` (None: no restriction)."""
+    with state.lock:
+        if actions is None:
+            state.config.policies.pop(principal, None)
+        else:
+            state.config.policies[principal] = frozenset(actions)
+
+
+def _set_policy(state: State, request: Request) -> Response:
+    body = _object(request)
+    principal, actions = body.get("principal"), body.get("actions")
+    if not isinstance(principal, str) or not principal:
+        raise _bad("principal must be an access key, IAM user name or agency name")
+    if actions is not None and (not isinstance(actions, list) or not all(isinstance(a, str) for a in actions)):
+        raise _bad("actions must be a list of action names, or null to lift the restriction")
+    set_policy(state, principal, actions)
+    return Response(200, {"policies": {k: sorted(v) for k, v in state.config.policies.items()}})
 
 
 def _add_fault(state: State, request: Request) -> Response:
@@ -110,6 +130,7 @@ ACTIONS: dict[tuple[str, str], Callable[[State, Request], Response]] = {
     ("DELETE", "faults"): _clear_faults,
     ("POST", "config"): _set_config,
     ("POST", "tokens/expire"): _expire_tokens,
+    ("POST", "policies"): _set_policy,
     ("GET", "workspaces"): _workspaces,
     ("GET", "deletions"): _deletions,
     ("DELETE", "deletions"): _reset_deletions,

@@ -29,6 +29,7 @@ class Principal:
     user_name: str
     method: str  # "token" or "aksk"
     project_id: str | None
+    policy_key: str  # whose policy applies: the access key, the IAM user name, or the agency name
 
 
 @dataclass
@@ -53,7 +54,7 @@ class Authenticator:
         token = headers.get("x-auth-token")
         if token:
             issued = self._iam.check_token(token)
-            return Principal(issued.user_name, "token", issued.project_id)
+            return Principal(issued.user_name, "token", issued.project_id, issued.user_name)
         authorization = headers.get("authorization")
         if authorization:
             return self._verify_signature(method, raw_path, query, headers, body, authorization)
@@ -73,14 +74,23 @@ class Authenticator:
         if fields is None:
             raise unauthorized("authorization header is not a valid SDK-HMAC-SHA256 signature")
         access_key = fields["Access"]
-        if not hmac.compare_digest(access_key.encode(), cfg.access_key.encode()):
+        temporary = self._iam.temporary_key(access_key)
+        if temporary is None and not hmac.compare_digest(access_key.encode(), cfg.access_key.encode()):
             raise unauthorized("access key not found")
+        secret_key, security_token = cfg.secret_key, cfg.security_token
+        if temporary is not None:
+            secret_key, security_token = temporary.secret_key, temporary.security_token
         with self._lock:
             state = self._keys.setdefault(access_key, _KeyState())
             now = time.monotonic()
             if state.locked_until > now:
                 raise unauthorized("access key locked")
-        problem = self._signature_problem(method, raw_path, query, headers, body, fields)
+        problem = self._signature_problem(method, raw_path, query, headers, body, fields, secret_key, security_token)
+        if problem is None and temporary is not None:
+            if "x-security-token" not in headers:
+                problem = "verify aksk signature fail: a temporary access key needs its X-Security-Token"
+            elif time.time() >= temporary.expires_at:
+                problem = "the security token has expired"
         with self._lock:
             if problem is None:
                 state.failures = 0
@@ -91,7 +101,7 @@ class Authenticator:
                     state.locked_until = time.monotonic() + cfg.lockout_seconds
                 raise unauthorized(problem)
         project = headers.get("x-project-id")
-        return Principal(cfg.user, "aksk", project)
+        return Principal(cfg.user, "aksk", project, access_key if temporary is None else temporary.agency)
 
     def _signature_problem(
         self,
@@ -101,6 +111,8 @@ class Authenticator:
         headers: Mapping[str, str],
         body: bytes,
         fields: Mapping[str, str],
+        secret_key: str,
+        security_token: str,
     ) -> str | None:
         """Why the signature is not acceptable, or None when it is."""
         cfg = self._config
@@ -117,11 +129,11 @@ class Authenticator:
         canonical = signing.canonical_request(
             method, raw_path, parse_qsl(query, keep_blank_values=True), headers, signed, body
         )
-        expected = signing.signature(cfg.secret_key, signing.string_to_sign(canonical, sdk_date))
+        expected = signing.signature(secret_key, signing.string_to_sign(canonical, sdk_date))
         if not hmac.compare_digest(expected.encode(), fields["Signature"].strip().encode()):
             return "verify aksk signature fail"
-        security_token = headers.get("x-security-token")
-        if security_token is not None and not hmac.compare_digest(security_token.encode(), cfg.security_token.encode()):
+        sent_token = headers.get("x-security-token")
+        if sent_token is not None and not hmac.compare_digest(sent_token.encode(), security_token.encode()):
             return "verify aksk signature fail: invalid security token"
         return None
 

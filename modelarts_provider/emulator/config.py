@@ -6,7 +6,7 @@ delete_duration, token_lifetime) on a running emulator and the next request sees
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -24,6 +24,15 @@ class EmulatorConfig:
     domain: str = "emulator-domain"
     project_id: str = "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e"
     region: str = "cn-north-4"
+    # An agency the configured user may assume (POST /v3.0/OS-CREDENTIAL/securitytokens), defined
+    # by the delegating account `agency_domain`; its temporary credentials act in this project.
+    agency_name: str = "emulator-agency"
+    agency_domain: str = "emulator-delegator"
+    # When set, every temporary credential lives this long, whatever was asked (refresh tests).
+    temporary_credential_lifetime: float | None = None
+    # Least privilege: principal (access key, IAM user name or agency name) -> the actions it may
+    # perform. A principal without an entry may do everything; others get 403 like the API.
+    policies: dict[str, frozenset[str]] = field(default_factory=dict)
     token_lifetime: float = 86400.0
     # How long a deleted workspace shows DELETING before it is gone (or DELETE_FAILED).
     delete_duration: float = 1.0

@@ -1,4 +1,5 @@
-"""The parts of IAM the provider uses: password tokens, the project lookup, a user directory.
+"""The parts of IAM the provider uses: password tokens, the project lookup, an agency's temporary
+credentials (assume_role), a user directory.
 
 Ids are derived deterministically from names (sha256) so that tests and repeated runs see the
 same user, domain and grant ids without any shared fixture data.
@@ -76,9 +77,22 @@ class Token:
     expires_at: float
 
 
+@dataclass
+class TemporaryKey:
+    """A temporary AK/SK pair of an agency; requests must carry its security token."""
+
+    secret_key: str
+    security_token: str
+    agency: str
+    expires_at: float
+
+
+MIN_DURATION, MAX_DURATION, DEFAULT_DURATION = 900, 86400, 900  # IAM: 15 min to 24 h, default 15 min
+
+
 def _iam_error(status: int, code: str, message: str) -> ApiError:
     """IAM's own error shape plus the common error fields."""
-    title = {400: "Bad Request", 401: "Unauthorized"}.get(status, "Error")
+    title = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}.get(status, "Error")
     return ApiError(
         status,
         code,
@@ -105,6 +119,7 @@ class Iam:
         self._config = config
         self._lock = lock
         self._tokens: dict[str, Token] = {}
+        self._temporary: dict[str, TemporaryKey] = {}
         self._issued = 0
         users.remember(user_id_for(config.user), config.user)
 
@@ -187,6 +202,47 @@ class Iam:
         else:
             body["domain"] = domain
         return value, {"token": body}
+
+    def assume_role(self, body: Any) -> dict[str, Any]:
+        """`POST /v3.0/OS-CREDENTIAL/securitytokens` with assume_role: temporary AK/SK of the agency."""
+        cfg = self._config
+        identity = _obj(_obj(body, "auth", "auth"), "identity", "auth.identity")
+        methods = identity.get("methods")
+        if not isinstance(methods, list) or "assume_role" not in methods:
+            raise iam_bad_request('auth.identity.methods must be a list containing "assume_role"')
+        role = _obj(identity, "assume_role", "auth.identity.assume_role")
+        agency, domain_name, domain_id = role.get("agency_name"), role.get("domain_name"), role.get("domain_id")
+        if not isinstance(agency, str) or not isinstance(domain_name or domain_id, str):
+            raise iam_bad_request("auth.identity.assume_role needs agency_name and domain_name (or domain_id)")
+        duration = role.get("duration_seconds", role.get("duration-seconds", DEFAULT_DURATION))
+        if isinstance(duration, bool) or not isinstance(duration, int) or not MIN_DURATION <= duration <= MAX_DURATION:
+            raise iam_bad_request(f"duration_seconds must be an integer from {MIN_DURATION} to {MAX_DURATION}")
+        domain_ok = domain_name == cfg.agency_domain if domain_name else domain_id == domain_id_for(cfg.agency_domain)
+        if agency != cfg.agency_name or not domain_ok:
+            # The vendor page names no code for this case; 404 with IAM's error shape.
+            raise _iam_error(404, "IAM.0023", "The agency does not exist or does not trust this account.")
+        now = time.time()
+        lifetime = cfg.temporary_credential_lifetime or float(duration)
+        access = "TMP" + secrets.token_hex(9).upper()
+        key = TemporaryKey(secrets.token_urlsafe(30), "ST" + secrets.token_urlsafe(90), agency, now + lifetime)
+        with self._lock:
+            self._temporary[access] = key
+        credential = {
+            "access": access,
+            "secret": key.secret_key,
+            "securitytoken": key.security_token,
+            "expires_at": iso_time(key.expires_at),
+        }
+        return {"credential": credential}
+
+    def temporary_key(self, access_key: str) -> TemporaryKey | None:
+        with self._lock:
+            return self._temporary.get(access_key)
+
+    def temporary_keys(self) -> list[str]:
+        """Access keys, secret keys and security tokens issued so far (secret-leak tests)."""
+        with self._lock:
+            return [v for ak, k in self._temporary.items() for v in (ak, k.secret_key, k.security_token)]
 
     def issue_project_token(self) -> str:
         """A project-scoped token without an HTTP call, for tests and demos."""

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from . import bodies
+from . import bodies, policy
 from .authn import Principal, check_project
 from .errors import ApiError, ApiNotFound, MethodNotAllowed, bad_param
 from .faults import FaultSet
@@ -44,7 +44,7 @@ def _compile(template: str) -> re.Pattern[str]:
 
 def count_kind(method: str, raw_path: str) -> str | None:
     """The counts() bucket: IAM for /v3, the method for ModelArts /v1, None otherwise."""
-    if raw_path == "/v3" or raw_path.startswith("/v3/"):
+    if raw_path == "/v3" or raw_path.startswith(("/v3/", "/v3.0/")):
         return "IAM"
     if raw_path.startswith("/v1/"):
         return method
@@ -75,10 +75,13 @@ def _principal(state: State, request: Request) -> Principal:
     return state.authn.authenticate(request.method, request.raw_path, request.query, request.headers, request.body)
 
 
-def _modelarts_principal(state: State, request: Request, params: dict[str, str]) -> Principal:
-    """Authenticate, then require the path project to be the caller's (401, then 403)."""
+def _modelarts_principal(state: State, request: Request, params: dict[str, str], action: str | None) -> Principal:
+    """Authenticate, require the path project to be the caller's, then the caller's policy to
+    allow `action` (401, then 403 ModelArts.0210, then 403 ModelArts.0112)."""
     principal = _principal(state, request)
     check_project(principal, params["project_id"], state.config)
+    if action is not None:
+        policy.authorize(state.config.policies, principal.policy_key, action)
     return principal
 
 
@@ -96,31 +99,38 @@ def post_token(state: State, request: Request, params: dict[str, str]) -> Respon
 
 
 def get_projects(state: State, request: Request, params: dict[str, str]) -> Response:
-    _principal(state, request)
+    principal = _principal(state, request)
+    policy.authorize(state.config.policies, principal.policy_key, policy.PROJECTS_LIST, iam=True)
     return Response(200, state.iam.projects(request.query_params().get("name")))
+
+
+def post_security_tokens(state: State, request: Request, params: dict[str, str]) -> Response:
+    principal = _principal(state, request)
+    policy.authorize(state.config.policies, principal.policy_key, policy.AGENCIES_ASSUME, iam=True)
+    return Response(201, state.iam.assume_role(request.json(iam_bad_request)))
 
 
 # -- ModelArts ----------------------------------------------------------------------------------
 
 
 def create_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
-    principal = _modelarts_principal(state, request, params)
+    principal = _modelarts_principal(state, request, params, policy.WORKSPACE_CREATE)
     fail = _outcome_fault(state.faults, "create_failed", request)
     return Response(200, state.store.create(bodies.new_workspace(request.json()), principal.user_name, fail))
 
 
 def list_workspaces(state: State, request: Request, params: dict[str, str]) -> Response:
-    principal = _modelarts_principal(state, request, params)
+    principal = _modelarts_principal(state, request, params, policy.WORKSPACE_LIST)
     return Response(200, state.store.query(request.query_params(), principal.user_name))
 
 
 def get_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
-    _modelarts_principal(state, request, params)
+    _modelarts_principal(state, request, params, policy.WORKSPACE_GET)
     return Response(200, state.store.get(params["id"]))
 
 
 def modify_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
-    _modelarts_principal(state, request, params)
+    _modelarts_principal(state, request, params, policy.WORKSPACE_UPDATE)
     body = request.json()
     with state.lock:  # the target's errors (3566, 7005, 7004) come before the body's
         state.store.require_modifiable(params["id"])
@@ -128,7 +138,7 @@ def modify_workspace(state: State, request: Request, params: dict[str, str]) -> 
 
 
 def delete_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
-    _modelarts_principal(state, request, params)
+    _modelarts_principal(state, request, params, policy.WORKSPACE_DELETE)
     fail = _outcome_fault(state.faults, "delete_failed", request)
     return Response(200, state.store.delete(params["id"], fail))
 
@@ -144,7 +154,7 @@ def update_quotas(state: State, request: Request, params: dict[str, str]) -> Res
 
 
 def maas_workspaces(state: State, request: Request, params: dict[str, str]) -> Response:
-    _modelarts_principal(state, request, params)
+    _modelarts_principal(state, request, params, None)  # the vendor page names no action for it
     if params["region_id"] != state.config.region:
         raise bad_param(f"region_id {params['region_id'][:64]!r} is not this endpoint's region")
     return Response(200, state.store.maas())
@@ -153,6 +163,7 @@ def maas_workspaces(state: State, request: Request, params: dict[str, str]) -> R
 _TABLE: tuple[tuple[str, Mapping[str, Handler]], ...] = (
     ("/v3/auth/tokens", {"POST": post_token}),
     ("/v3/projects", {"GET": get_projects}),
+    ("/v3.0/OS-CREDENTIAL/securitytokens", {"POST": post_security_tokens}),
     ("/v1/{project_id}/workspaces", {"GET": list_workspaces, "POST": create_workspace}),
     (
         "/v1/{project_id}/workspaces/{id}",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
 
+from .admin import set_policy
 from .config import EmulatorConfig
 from .faults import Fault
 from .server import EmulatorHTTPServer
@@ -126,6 +128,15 @@ class Emulator:
     def issued_tokens(self) -> list[str]:
         """Token values issued so far (secret-leak tests search for them)."""
         return self._state.iam.issued()
+
+    def temporary_credentials(self) -> list[str]:
+        """Temporary access keys, secret keys and security tokens issued (secret-leak tests)."""
+        return self._state.iam.temporary_keys()
+
+    def restrict(self, principal: str, actions: Iterable[str] | None) -> None:
+        """Allow `principal` (access key, IAM user name or agency name) only `actions`, like an
+        IAM policy; None lifts the restriction."""
+        set_policy(self._state, principal, actions)
 
     def workspaces(self) -> list[dict[str, Any]]:
         """Every workspace, default included, with grants and status."""
