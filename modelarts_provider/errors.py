@@ -70,7 +70,7 @@ class PermissionDeniedError(ApiError):
     def hint(self) -> str:
         if self.error_code == "ModelArts.0210":
             return "; the project id does not belong to these credentials: check huaweicloud:projectId (HW_PROJECT_ID)"
-        return "; the IAM policy of these credentials does not allow it (the policy each job needs: docs/configuration.md)"
+        return "; the IAM policy of these credentials does not allow it (policies per job: docs/configuration.md)"
 
 
 class ThrottledError(ApiError):

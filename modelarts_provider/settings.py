@@ -35,12 +35,12 @@ SOURCES: dict[str, tuple[str | None, str | None]] = {
     "insecure": ("huaweicloud:insecure", "HW_INSECURE"),
     "max_retries": ("huaweicloud:maxRetries", "HW_MAX_RETRIES"),
     "cloud": ("huaweicloud:cloud", "HW_CLOUD"),
-    # huaweicloud:assumeRole is one object {agencyName, domainName, duration}; resolve() spreads it
-    # into these dotted keys, so each field has one source pair like every other setting.
+    # huaweicloud:assumeRole is one object {agencyName, domainName, duration}: resolve() reads its
+    # fields as the stack-config values of the three settings below (ASSUME_ROLE_FIELDS).
     "assume_role": ("huaweicloud:assumeRole", None),
-    "assume_role_agency": ("huaweicloud:assumeRole.agencyName", "HW_ASSUME_ROLE_AGENCY_NAME"),
-    "assume_role_domain": ("huaweicloud:assumeRole.domainName", "HW_ASSUME_ROLE_DOMAIN_NAME"),
-    "assume_role_duration": ("huaweicloud:assumeRole.duration", "HW_ASSUME_ROLE_DURATION"),
+    "assume_role_agency": (None, "HW_ASSUME_ROLE_AGENCY_NAME"),
+    "assume_role_domain": (None, "HW_ASSUME_ROLE_DOMAIN_NAME"),
+    "assume_role_duration": (None, "HW_ASSUME_ROLE_DURATION"),
     "modelarts_endpoint": ("modelarts:endpoint", "HW_MODELARTS_ENDPOINT"),
     "enterprise_project_id": ("huaweicloud:enterpriseProjectId", "HW_ENTERPRISE_PROJECT_ID"),
     "connect_timeout": ("modelarts:connectTimeout", None),
@@ -204,15 +204,13 @@ def _check_endpoint(name: str, url: str) -> None:
         )
 
 
-def _spread_assume_role(config: Mapping[str, Any]) -> dict[str, Any]:
-    """`huaweicloud:assumeRole` (an object, or its JSON text as Pulumi hands it over) as the
-    dotted keys of its fields; unknown fields are an error naming the allowed ones."""
+def _assume_role_fields(config: Mapping[str, Any]) -> dict[str, tuple[str, Any]]:
+    """`huaweicloud:assumeRole` (an object, or its JSON text as Pulumi hands it over) as setting
+    name -> (source, value); unknown fields are an error naming the allowed ones."""
     key = SOURCES["assume_role"][0]
-    assert key is not None
-    raw = config.get(key)
-    out = {k: v for k, v in config.items() if k != key}
+    raw = config.get(key) if key else None
     if raw is None or raw == "":
-        return out
+        return {}
     value = raw
     if isinstance(raw, str):
         try:
@@ -226,11 +224,11 @@ def _spread_assume_role(config: Mapping[str, Any]) -> dict[str, Any]:
         raise ConfigurationError(
             f"{key}: unknown field(s) {', '.join(sorted(unknown))} (allowed: {', '.join(ASSUME_ROLE_FIELDS)})"
         )
-    for field_name, setting in ASSUME_ROLE_FIELDS.items():
-        dotted = SOURCES[setting][0]
-        if dotted and value.get(field_name) not in (None, ""):
-            out[dotted] = value[field_name]
-    return out
+    return {
+        setting: (f"{key}.{field_name}", value[field_name])
+        for field_name, setting in ASSUME_ROLE_FIELDS.items()
+        if value.get(field_name) not in (None, "")
+    }
 
 
 def resolve(
@@ -240,7 +238,8 @@ def resolve(
 ) -> Settings:
     """Resolve every setting by precedence and validate the result."""
     explicit = explicit or {}
-    config = _spread_assume_role(config or {})
+    config = config or {}
+    assume_role = _assume_role_fields(config)
     environ = os.environ if environ is None else environ
     unknown = set(explicit) - {f.name for f in fields(Settings)}
     if unknown:
@@ -251,7 +250,7 @@ def resolve(
         config_key, env_var = SOURCES.get(name, (None, None))
         candidates = [
             (name, explicit.get(name)),
-            (config_key, config.get(config_key) if config_key else None),
+            assume_role.get(name) or (config_key, config.get(config_key) if config_key else None),
             (env_var, environ.get(env_var) if env_var else None),
         ]
         for source, value in candidates:

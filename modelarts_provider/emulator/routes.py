@@ -144,12 +144,12 @@ def delete_workspace(state: State, request: Request, params: dict[str, str]) -> 
 
 
 def get_quotas(state: State, request: Request, params: dict[str, str]) -> Response:
-    _modelarts_principal(state, request, params)
+    _modelarts_principal(state, request, params, policy.WORKSPACE_GET_QUOTAS)
     return Response(200, state.quotas.get(params["id"]))
 
 
 def update_quotas(state: State, request: Request, params: dict[str, str]) -> Response:
-    _modelarts_principal(state, request, params)
+    _modelarts_principal(state, request, params, policy.WORKSPACE_UPDATE_QUOTAS)
     return Response(200, state.quotas.update(params["id"], request.json()))
 
 
