@@ -6,7 +6,7 @@ changes are changes."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,73 +170,106 @@ def validate(props: Mapping[str, Any]) -> list[Failure]:
     ]
 
 
-def _failures(props: Mapping[str, Any]) -> list[Failure]:
+# -- the rules, one per field -------------------------------------------------------------------
+# Each rule gets the field's value (never None, never unknown) and all inputs (for rules that
+# depend on another field), and returns its failures. `_failures` runs them in table order.
+
+Rule = Callable[[Any, Mapping[str, Any]], list[Failure]]
+
+
+def _name_rule(value: Any, _props: Mapping[str, Any]) -> list[Failure]:
+    reason = _check_name(value)
+    return [Failure("name", reason)] if reason else []
+
+
+def _description_rule(value: Any, _props: Mapping[str, Any]) -> list[Failure]:
+    if not isinstance(value, str):
+        return [Failure("description", f"must be a string, got {_type_name(value)}")]
+    if len(value) > 256:
+        return [Failure("description", f"must be at most 256 characters, got {len(value)}")]
+    return []
+
+
+def _auth_type_rule(value: Any, _props: Mapping[str, Any]) -> list[Failure]:
+    if not isinstance(value, str) or value.upper() not in AUTH_TYPES:
+        return [Failure("auth_type", f"must be one of {', '.join(AUTH_TYPES)}, got {value!r}")]
+    return []
+
+
+def _grants_rule(value: Any, props: Mapping[str, Any]) -> list[Failure]:
+    if not isinstance(value, Sequence) or isinstance(value, str):
+        return [Failure("grants", f"must be a list of grants, got {_type_name(value)}")]
     failures: list[Failure] = []
-    for key, value in props.items():
-        if key.startswith("__") or (key in OUTPUT_FIELDS and value is None):
-            continue
-        if key not in INPUT_FIELDS:
-            failures.append(Failure(key, f"is not a Workspace input (allowed: {', '.join(INPUT_FIELDS)})"))
+    if len(value) > MAX_GRANTS:
+        failures.append(Failure("grants", f"must have at most {MAX_GRANTS} entries, got {len(value)}"))
+    auth_type = props.get("auth_type")
+    if value and not is_unknown(auth_type) and str(auth_type or "PUBLIC").upper() != "INTERNAL":
+        failures.append(Failure("grants", "take effect only with auth_type INTERNAL; set auth_type='INTERNAL'"))
+    for index, grant in enumerate(value):
+        failures.extend(_check_grant(index, grant))
+    keys = [grant_key(g) for g in value if isinstance(g, Mapping) and not _has_unknown(g)]
+    if len(keys) != len(set(keys)):
+        failures.append(Failure("grants", "lists the same user more than once"))
+    return failures
 
-    def known(key: str) -> Any:
-        value = props.get(key)
-        return None if is_unknown(value) else value
 
-    name = props.get("name")
-    if name is None:
-        failures.append(Failure("name", "is required"))
-    elif not is_unknown(name) and (reason := _check_name(name)):
-        failures.append(Failure("name", reason))
+def _enterprise_project_rule(value: Any, _props: Mapping[str, Any]) -> list[Failure]:
+    reason = check_enterprise_project(value)
+    return [Failure("enterprise_project_id", reason)] if reason else []
 
-    description = known("description")
-    if description is not None:
-        if not isinstance(description, str):
-            failures.append(Failure("description", f"must be a string, got {_type_name(description)}"))
-        elif len(description) > 256:
-            failures.append(Failure("description", f"must be at most 256 characters, got {len(description)}"))
 
-    auth_type = known("auth_type")
-    if auth_type is not None and (not isinstance(auth_type, str) or auth_type.upper() not in AUTH_TYPES):
-        failures.append(Failure("auth_type", f"must be one of {', '.join(AUTH_TYPES)}, got {auth_type!r}"))
+def _adopt_id_rule(value: Any, _props: Mapping[str, Any]) -> list[Failure]:
+    if not isinstance(value, str) or not WORKSPACE_ID_PATTERN.match(value):
+        return [Failure("adopt_id", f"must be a workspace id of 32 lower-case hex characters, got {value!r}")]
+    return []
 
-    grants = known("grants")
-    if grants is not None:
-        if not isinstance(grants, Sequence) or isinstance(grants, str):
-            failures.append(Failure("grants", f"must be a list of grants, got {_type_name(grants)}"))
-        else:
-            if len(grants) > MAX_GRANTS:
-                failures.append(Failure("grants", f"must have at most {MAX_GRANTS} entries, got {len(grants)}"))
-            if grants and not is_unknown(props.get("auth_type")) and str(auth_type or "PUBLIC").upper() != "INTERNAL":
-                failures.append(Failure("grants", "take effect only with auth_type INTERNAL; set auth_type='INTERNAL'"))
-            for index, grant in enumerate(grants):
-                failures.extend(_check_grant(index, grant))
-            keys = [grant_key(g) for g in grants if isinstance(g, Mapping) and not _has_unknown(g)]
-            if len(keys) != len(set(keys)):
-                failures.append(Failure("grants", "lists the same user more than once"))
 
-    eps = known("enterprise_project_id")
-    if eps is not None and (reason := check_enterprise_project(eps)):
-        failures.append(Failure("enterprise_project_id", reason))
-
-    adopt_id = known("adopt_id")
-    if adopt_id is not None and (not isinstance(adopt_id, str) or not WORKSPACE_ID_PATTERN.match(adopt_id)):
-        failures.append(
-            Failure("adopt_id", f"must be a workspace id of 32 lower-case hex characters, got {adopt_id!r}")
-        )
-    adopt_by_name = known("adopt_by_name")
-    if adopt_by_name is not None and not isinstance(adopt_by_name, bool):
-        failures.append(Failure("adopt_by_name", f"must be true or false, got {_type_name(adopt_by_name)}"))
-    if adopt_id and adopt_by_name:
+def _adopt_by_name_rule(value: Any, props: Mapping[str, Any]) -> list[Failure]:
+    failures = []
+    if not isinstance(value, bool):
+        failures.append(Failure("adopt_by_name", f"must be true or false, got {_type_name(value)}"))
+    adopt_id = props.get("adopt_id")
+    if value and adopt_id and not is_unknown(adopt_id):
         failures.append(Failure("adopt_by_name", "cannot be combined with adopt_id; choose one"))
+    return failures
 
-    for key in ("create_timeout", "delete_timeout"):
-        value = known(key)
-        if value is None:
-            continue
+
+def _timeout_rule(key: str) -> Rule:
+    def rule(value: Any, _props: Mapping[str, Any]) -> list[Failure]:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            failures.append(Failure(key, f"must be a number of seconds, got {_type_name(value)}"))
-        elif not 0 < value <= MAX_TIMEOUT:
-            failures.append(Failure(key, f"must be between 0 and {int(MAX_TIMEOUT)} seconds, got {value}"))
+            return [Failure(key, f"must be a number of seconds, got {_type_name(value)}")]
+        if not 0 < value <= MAX_TIMEOUT:
+            return [Failure(key, f"must be between 0 and {int(MAX_TIMEOUT)} seconds, got {value}")]
+        return []
+
+    return rule
+
+
+RULES: dict[str, Rule] = {
+    "name": _name_rule,
+    "description": _description_rule,
+    "auth_type": _auth_type_rule,
+    "grants": _grants_rule,
+    "enterprise_project_id": _enterprise_project_rule,
+    "adopt_id": _adopt_id_rule,
+    "adopt_by_name": _adopt_by_name_rule,
+    "create_timeout": _timeout_rule("create_timeout"),
+    "delete_timeout": _timeout_rule("delete_timeout"),
+}
+
+
+def _failures(props: Mapping[str, Any]) -> list[Failure]:
+    failures = [
+        Failure(key, f"is not a Workspace input (allowed: {', '.join(INPUT_FIELDS)})")
+        for key, value in props.items()
+        if not key.startswith("__") and not (key in OUTPUT_FIELDS and value is None) and key not in INPUT_FIELDS
+    ]
+    if props.get("name") is None:
+        failures.append(Failure("name", "is required"))
+    for key, rule in RULES.items():
+        value = props.get(key)
+        if value is not None and not is_unknown(value):
+            failures.extend(rule(value, props))
     return failures
 
 
