@@ -9,8 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import ResponseError
 
-STATUSES = ("NORMAL", "CREATE_FAILED", "DELETING", "DELETE_FAILED")
-
 
 class _Lenient(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -25,7 +23,9 @@ class _Lenient(BaseModel):
         return value
 
 
-class Grant(_Lenient):
+class LiveGrant(_Lenient):
+    """A grant as the API returns it (the public `resource.Grant` is what users declare)."""
+
     user_id: str | None = None
     user_name: str | None = None
     user_type: str | None = None
@@ -87,7 +87,7 @@ class WorkspaceSummary(_WorkspaceFields):
 class Workspace(WorkspaceSummary):
     """A workspace as `GET /workspaces/{id}` returns it."""
 
-    grants: list[Grant] = Field(default_factory=list)
+    grants: list[LiveGrant] = Field(default_factory=list)
 
 
 class WorkspacePage(_Lenient):

@@ -112,9 +112,6 @@ class WorkspaceProvider(ResourceProvider):
 
     serialize_as_secret_always = False  # nothing secret is ever held at pickling time
 
-    def __init__(self) -> None:
-        super().__init__()
-
     # -- configuration --------------------------------------------------------------------
 
     def configure(self, req: ConfigureRequest) -> None:
