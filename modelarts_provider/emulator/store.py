@@ -81,7 +81,7 @@ class Deletion:
 
 
 @dataclass
-class Workspace:
+class StoredWorkspace:
     """One workspace as the service keeps it; `grants` holds complete grant objects."""
 
     id: str
@@ -117,9 +117,9 @@ class WorkspaceStore:
         self._config = config
         self._lock = lock
         self._users = users
-        self._items: dict[str, Workspace] = {}
+        self._items: dict[str, StoredWorkspace] = {}
         self._deletions: dict[str, Deletion] = {}
-        self._items[DEFAULT_ID] = Workspace(
+        self._items[DEFAULT_ID] = StoredWorkspace(
             id=DEFAULT_ID,
             name=DEFAULT_NAME,
             description="",
@@ -151,7 +151,7 @@ class WorkspaceStore:
                 if record is not None:
                     record.gone = ws.deleting_since + self._config.delete_duration
 
-    def _get(self, workspace_id: str) -> Workspace:
+    def _get(self, workspace_id: str) -> StoredWorkspace:
         ws = self._items.get(workspace_id)
         if ws is None:
             raise WorkspaceNotFound(workspace_id)
@@ -180,7 +180,7 @@ class WorkspaceStore:
             if sum(1 for key in self._items if key != DEFAULT_ID) >= self._config.max_workspaces:
                 raise WorkspaceLimitExceeded(self._config.max_workspaces)
             stamp = now_ms()
-            ws = Workspace(
+            ws = StoredWorkspace(
                 id=uuid.uuid4().hex,
                 name=new.name,
                 description=new.description,
@@ -213,7 +213,7 @@ class WorkspaceStore:
             ws = self._get(workspace_id)
             return ws.status, ws.create_time
 
-    def require_modifiable(self, workspace_id: str) -> Workspace:
+    def require_modifiable(self, workspace_id: str) -> StoredWorkspace:
         """The workspace a `PUT` may change: not the default one (3566), existing (7005), not
         being deleted (7004). The API answers these before it looks at the body."""
         with self._lock:
@@ -341,7 +341,7 @@ class WorkspaceStore:
             ws = self._items.get(workspace_id)
             if ws is None:
                 stamp = now_ms()
-                ws = Workspace(
+                ws = StoredWorkspace(
                     id=workspace_id,
                     name=f"raw-{workspace_id[:8]}",
                     description="",
@@ -370,7 +370,7 @@ class WorkspaceStore:
             return self._items.pop(workspace_id, None) is not None
 
 
-def _accessible(ws: Workspace, caller: str) -> bool:
+def _accessible(ws: StoredWorkspace, caller: str) -> bool:
     auth_type = ws.auth_type.upper()
     if auth_type == "PUBLIC" or ws.owner == caller:
         return True
