@@ -5,6 +5,7 @@ same `HW_*` variables as the provider."""
 from __future__ import annotations
 
 import argparse
+import contextvars
 import json
 import sys
 import unicodedata
@@ -14,6 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .client import ModelArtsClient
+from .deadline import time_limit
 from .errors import ModelArtsError, NotFoundError
 from .models import Workspace, WorkspaceSummary
 from .quota_models import QuotaItem
@@ -259,8 +261,9 @@ def _adoptable(client: ModelArtsClient, name: str | None) -> tuple[list[Workspac
         except NotFoundError:
             return None
 
-    with ThreadPoolExecutor(max_workers=DETAIL_WORKERS) as pool:
-        found = list(pool.map(detail, wanted))
+    with ThreadPoolExecutor(max_workers=DETAIL_WORKERS) as pool:  # each under the command's time limit
+        futures = [pool.submit(contextvars.copy_context().run, detail, summary) for summary in wanted]
+        found = [future.result() for future in futures]
     adopt = []
     for summary, workspace in zip(wanted, found, strict=True):
         if workspace is None:
@@ -277,7 +280,10 @@ def _json(data: object) -> str:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    """Exit 0 on success; 1 with one `error: ...` line on stderr (no traceback) on failure."""
+    """Exit 0 on success; 1 with one `error: ...` line on stderr (no traceback) on failure.
+
+    The whole command, every API call in it, ends within `retryDeadline` (100 s by default).
+    """
     args = _parser().parse_args(argv)
     if args.command == "migrate-file":  # no API call: the ids are in the state
         with open(args.state, encoding="utf-8") as handle:
@@ -287,7 +293,18 @@ def run(argv: Sequence[str] | None = None) -> int:
             print(f"pulumi state delete --yes '{urn}'", file=sys.stderr)
         return 0
     try:
-        client = ModelArtsClient(resolve())
+        settings = resolve()
+        with time_limit(settings.retry_deadline):
+            return _command(args, ModelArtsClient(settings))
+    except ModelArtsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _command(args: argparse.Namespace, client: ModelArtsClient) -> int:
+    try:
         if args.command == "list":
             rows = client.list_workspaces(name=args.name, sort_by="name", order="asc")
             print(_json([w.model_dump() for w in rows]) if args.json else _table(rows))
@@ -305,9 +322,6 @@ def run(argv: Sequence[str] | None = None) -> int:
                     print(f"not adopted: {w.name} ({w.id}): {reason}", file=sys.stderr)
             else:
                 print(adoption_code(adopt, skipped), end="")
-    except ModelArtsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    finally:
+        client.close()
     return 0

@@ -1,23 +1,22 @@
-"""`ModelArtsClient`: the workspace API over one keep-alive session, with timeouts, bounded
-retries for idempotent calls, token renewal on 401, and errors that carry ModelArts' fields."""
+"""`ModelArtsClient`: the workspace API over one keep-alive session. Every call ends by its
+deadline (`retryDeadline`) with a result or one of this package's errors; repeats follow the
+policy in `retrying`; a rejected token is renewed; errors carry ModelArts' fields."""
 
 from __future__ import annotations
 
-import email.utils
 import logging
-import random
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urljoin, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import NewConnectionError
 
 from . import auth as authn
+from . import transport
+from .deadline import time_limit
 from .errors import (
     ApiError,
     AuthenticationError,
@@ -29,52 +28,33 @@ from .errors import (
 )
 from .models import MaasWorkspaces, Workspace, WorkspacePage, WorkspaceSummary, parse
 from .quota_models import QuotaList
+from .retrying import Decision, Outcome, decide, retry_after_seconds
+from .retrying import backoff as backoff  # also the provider's re-POSTs back off this way
 from .settings import Settings
+from .transport import new_session as new_session
 
 log = logging.getLogger(__name__)
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-MAX_BACKOFF = 10.0
-MAX_RETRY_AFTER = 60.0
 PAGE_SIZE = 1000
 AMBIGUOUS_NOT_FOUND_CODE = "ModelArts.0104"
-USER_AGENT = "modelarts-provider (python-requests)"
+REPEATABLE_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD"})
 
 
-def new_session(pool_size: int = 32) -> requests.Session:
-    """One session per client: pooled keep-alive connections, no hidden urllib3 retries."""
-    session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    session.headers["User-Agent"] = USER_AGENT
-    session.trust_env = False
-    return session
-
-
-def backoff(attempt: int) -> float:
-    """Seconds to wait before retry number `attempt + 1`: exponential with jitter, capped."""
-    return float(min(MAX_BACKOFF, 0.2 * 2**attempt) * (0.5 + random.random() / 2))
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
+def _json_body(response: requests.Response) -> Any:
+    """The parsed body; ValueError when it is not JSON (also JSON nested too deep to parse)."""
     try:
-        return max(0.0, float(value))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+        return response.json()
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def _error_fields(response: requests.Response) -> tuple[str | None, str | None, str | None]:
     """ModelArts' `error_code`/`error_msg`/`request_id`, also from IAM's and HTML answers."""
-    request_id = response.headers.get("X-Request-Id")
+    request_id = _printable(response.headers.get("X-Request-Id"), 128)
     try:
-        body = response.json()
+        body = _json_body(response)
     except ValueError:
-        kind = response.headers.get("Content-Type", "unknown content type").split(";")[0]
+        kind = _printable(response.headers.get("Content-Type", "unknown content type").split(";")[0], 80)
         return None, f"non-JSON answer ({kind})", request_id
     if not isinstance(body, dict):
         return None, "unexpected error body", request_id
@@ -84,10 +64,28 @@ def _error_fields(response: requests.Response) -> tuple[str | None, str | None, 
         code = code or nested.get("code")
         msg = msg or nested.get("message")
     return (
-        str(code) if code is not None else None,
-        str(msg)[:500] if msg is not None else None,
-        str(body.get("request_id") or request_id or "") or None,
+        _printable(str(code), 80) if code is not None else None,
+        _printable(str(msg), 500) if msg is not None else None,
+        _printable(str(body.get("request_id") or request_id or ""), 128),
     )
+
+
+def _printable(text: str | None, limit: int) -> str | None:
+    """Server-chosen text as one bounded line (error messages must stay one clear line)."""
+    if not text:
+        return None
+    return "".join(c if c.isprintable() else " " for c in text[:limit]) or None
+
+
+def _redirect_target(response: requests.Response) -> str:
+    location = response.headers.get("Location")
+    if not location:
+        return "elsewhere (no Location header)"
+    try:
+        host = urlsplit(urljoin(response.url or "", location.strip())).hostname
+    except ValueError:
+        host = None
+    return _printable(host, 100) or "an unreadable location"
 
 
 class ModelArtsClient:
@@ -217,9 +215,11 @@ class ModelArtsClient:
         auth: requests.auth.AuthBase | None,
         retry_post: bool = False,
     ) -> requests.Response:
-        """One logical call: retries what is safe to retry, renews a rejected token once."""
+        """One logical call, ended by `retryDeadline` (or an enclosing limit: the CLI command, the
+        lookup, the call that needed this token): a 2xx answer or one of this package's errors."""
         self._raise_if_rejected(operation)
-        return self._attempts(method, url, operation, params, json, auth, retry_post)
+        with time_limit(self.settings.retry_deadline) as end:
+            return self._attempts(method, url, operation, params, json, auth, retry_post, end)
 
     def _raise_if_rejected(self, operation: str) -> None:
         rejected = self._rejected
@@ -241,6 +241,7 @@ class ModelArtsClient:
         params: Mapping[str, Any] | None,
         json: Any,
         auth: requests.auth.AuthBase | None,
+        end: float,
     ) -> requests.Response:
         """One HTTP exchange. Until the server has accepted one authenticated request, such
         requests go one at a time, so wrong credentials cost one rejected request, not one per
@@ -250,28 +251,34 @@ class ModelArtsClient:
             auth.prepare()
 
         def send() -> requests.Response:
-            return self._session.request(
+            return transport.exchange(
+                self._session,
                 method,
                 url,
+                end=end,
+                connect_timeout=s.connect_timeout,
+                read_timeout=s.read_timeout,
+                verify=not s.insecure,
                 params=params,
                 json=json,
                 auth=auth,
-                timeout=(s.connect_timeout, s.read_timeout),
-                verify=not s.insecure,
-                allow_redirects=False,
             )
 
         if auth is None or self._accepted.is_set():
             return send()
-        with self._first_call:
+        if not self._first_call.acquire(timeout=max(0.0, end - time.monotonic())):
+            raise transport.NoAnswer("not sent: the first call of this run did not end in time", not_sent=True)
+        try:
             self._raise_if_rejected(operation)
             response = send()
             status = response.status_code
             if status == 401 and not getattr(auth, "renewable", False):
                 self._rejected = AuthenticationError(operation, status, *_error_fields(response))
-            elif status < 400 or status in (400, 403, 404):  # the credentials themselves were accepted
+            elif status < 300 or status in (400, 403, 404):  # the credentials themselves were accepted
                 self._accepted.set()
             return response
+        finally:
+            self._first_call.release()
 
     def _attempts(
         self,
@@ -282,57 +289,94 @@ class ModelArtsClient:
         json: Any,
         auth: requests.auth.AuthBase | None,
         retry_post: bool,
+        end: float,
     ) -> requests.Response:
         s = self.settings
-        idempotent = method in {"GET", "PUT", "DELETE", "HEAD"} or retry_post
-        deadline = time.monotonic() + s.retry_deadline
-        attempt = 0
-        renewed = False
+        repeatable = method in REPEATABLE_METHODS or retry_post
+        started = time.monotonic()
+        attempts = error_retries = 0
+        renewed = maybe_applied = False
         while True:
-            kind = "IAM" if "/v3" in url else method
-            self.calls[kind] += 1
-            delay: float | None = None
+            self.calls["IAM" if "/v3" in url else method] += 1
+            attempts += 1
+            response: requests.Response | None = None
+            failure: transport.NoAnswer | None = None
             try:
-                response = self._request(method, url, operation, params, json, auth)
-            except requests.exceptions.RequestException as exc:
-                not_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or any(
-                    isinstance(getattr(arg, "reason", None), NewConnectionError) for arg in exc.args
-                )
-                reason = f"{type(exc).__name__} talking to {url.split('/')[2]}"
-                if not (idempotent or not_sent) or attempt >= s.max_retries:
-                    raise TransportError(operation, reason, maybe_applied=not not_sent) from None
-                log.info("%s: %s, retrying", operation, reason)
+                response = self._request(method, url, operation, params, json, auth, end)
+            except transport.NoAnswer as exc:
+                failure = exc
+                outcome = Outcome(not_sent=exc.not_sent, curable=exc.curable)
+            except transport.BadAnswer as exc:
+                raise ResponseError(f"{operation}: {exc}") from None
             else:
-                status = response.status_code
-                if status == 401 and not renewed and isinstance(auth, authn.Authenticator) and auth.renewable:
-                    renewed = auth.renew(response.request)
-                    if renewed:
-                        log.info("%s: token rejected, fetching a new one", operation)
-                        continue
-                if status < 400:
-                    return response
-                retryable = status in RETRY_STATUSES and (idempotent or status == 429)
-                if not retryable or attempt >= s.max_retries:
-                    error = api_error_for(operation, status, *_error_fields(response))
-                    if isinstance(error, AuthenticationError):
-                        self._rejected = error  # never again in this process: no lock-out loop
-                    raise error from None
-                delay = _retry_after(response)
-                log.info("%s: HTTP %s, retrying", operation, status)
-            if delay is None:
-                delay = backoff(attempt)
-            delay = min(delay, MAX_RETRY_AFTER)
-            if time.monotonic() + delay > deadline:
-                raise TransportError(operation, f"gave up after {attempt + 1} attempts (retry deadline)", False)
-            time.sleep(delay)
-            attempt += 1
+                header = response.headers.get("Retry-After")
+                outcome = Outcome(response.status_code, retry_after=retry_after_seconds(header, time.time()))
+            maybe_applied |= response is None and not outcome.not_sent
+            can_renew = not renewed and isinstance(auth, authn.Authenticator) and auth.renewable
+            decision = decide(
+                outcome,
+                repeatable=repeatable,
+                error_retries=error_retries,
+                max_retries=s.max_retries,
+                time_left=end - time.monotonic(),
+                can_renew=can_renew,
+                backoff_delay=backoff(attempts - 1),
+            )
+            if decision.action == "done" and response is not None:
+                return response
+            if decision.action == "renew" and response is not None and isinstance(auth, authn.Authenticator):
+                renewed = auth.renew(response.request)
+                log.info("%s: token rejected, fetching a new one", operation)
+                continue
+            if decision.action == "fail":
+                elapsed = time.monotonic() - started
+                raise self._failure(operation, decision, outcome, response, failure, attempts, elapsed, maybe_applied)
+            if response is not None:
+                error_retries += 1
+                log.info("%s: HTTP %s, retrying in %.1fs", operation, response.status_code, decision.delay)
+            elif failure is not None:
+                log.info("%s: %s, retrying in %.1fs", operation, failure.reason, decision.delay)
+            time.sleep(decision.delay)
+
+    def _failure(
+        self,
+        operation: str,
+        decision: Decision,
+        outcome: Outcome,
+        response: requests.Response | None,
+        failure: transport.NoAnswer | None,
+        attempts: int,
+        elapsed: float,
+        maybe_applied: bool,
+    ) -> Exception:
+        """The one error a failed call raises, saying why it stopped."""
+        limit = f"deadline {self.settings.retry_deadline:g}s: modelarts:retryDeadline or HW_MODELARTS_RETRY_DEADLINE"
+        gave_up = f"gave up after {attempts} attempt{'s' if attempts > 1 else ''} in {elapsed:.1f}s ({limit})"
+        if response is None:
+            reason = failure.reason if failure is not None else "no answer"
+            if decision.why == "deadline":
+                reason = f"{reason}; {gave_up}"
+            return TransportError(operation, reason, maybe_applied=maybe_applied)
+        status = response.status_code
+        if decision.why == "redirect":
+            target = _redirect_target(response)
+            return ResponseError(f"{operation} failed: HTTP {status} redirected to {target}, not followed")
+        note = None
+        if decision.why == "deadline":
+            asked = outcome.retry_after
+            wait = f"the server asked to wait {asked:g}s, longer than the time left; " if asked is not None else ""
+            note = wait + gave_up
+        error = api_error_for(operation, status, *_error_fields(response), note=note)
+        if isinstance(error, AuthenticationError):
+            self._rejected = error  # never again in this process: no lock-out loop
+        return error
 
     @staticmethod
     def _json(response: requests.Response, operation: str) -> dict[str, Any]:
         try:
-            data = response.json()
+            data = _json_body(response)
         except ValueError:
-            kind = response.headers.get("Content-Type", "unknown").split(";")[0]
+            kind = _printable(response.headers.get("Content-Type", "unknown").split(";")[0], 80)
             raise ResponseError(f"{operation}: the answer is not JSON ({kind}, HTTP {response.status_code})") from None
         if not isinstance(data, dict):
             raise ResponseError(f"{operation}: expected a JSON object, got {type(data).__name__}")

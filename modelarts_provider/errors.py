@@ -32,25 +32,29 @@ class ApiError(ModelArtsError):
         error_code: str | None = None,
         error_msg: str | None = None,
         request_id: str | None = None,
+        note: str | None = None,
     ) -> None:
         self.operation = operation
         self.status = status
         self.error_code = error_code
         self.error_msg = error_msg
         self.request_id = request_id
+        self.note = note  # why the client stopped retrying, when that is not obvious
         super().__init__(self._describe())
 
     def _describe(self) -> str:
         code = f" {self.error_code}" if self.error_code else ""
         msg = f": {self.error_msg}" if self.error_msg else ""
         rid = f" (request id {self.request_id})" if self.request_id else ""
-        return f"{self.operation} failed with HTTP {self.status}{code}{msg}{rid}{self.hint()}"
+        note = f"; {self.note}" if self.note else ""
+        return f"{self.operation} failed with HTTP {self.status}{code}{msg}{rid}{note}{self.hint()}"
 
     def hint(self) -> str:
         return ""
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.operation, self.status, self.error_code, self.error_msg, self.request_id))
+        args = (self.operation, self.status, self.error_code, self.error_msg, self.request_id, self.note)
+        return (type(self), args)
 
 
 class NotFoundError(ApiError):
@@ -74,15 +78,16 @@ class PermissionDeniedError(ApiError):
 
 
 class ThrottledError(ApiError):
-    """Too many requests (HTTP 429) even after the allowed retries."""
+    """Too many requests (HTTP 429) after the allowed retries, or with no time left to wait."""
 
 
 class ServerError(ApiError):
-    """ModelArts failed on its side (HTTP 5xx) even after the allowed retries."""
+    """ModelArts failed on its side (HTTP 5xx) after the allowed retries, or with no time left."""
 
 
 class TransportError(ModelArtsError):
-    """No usable answer: connection refused or dropped, or a timeout.
+    """No usable answer within the deadline: connection refused or dropped, timeouts, an answer
+    that never completed.
 
     `maybe_applied` is true when the request may have reached the server, so the caller must
     check the outcome before repeating a non-idempotent call.
@@ -99,7 +104,8 @@ class TransportError(ModelArtsError):
 
 
 class ResponseError(ModelArtsError):
-    """The answer could not be understood (not JSON, or missing fields we rely on)."""
+    """The answer could not be used: not JSON, missing fields we rely on, too large, or a
+    redirect (never followed: it would carry the credentials elsewhere)."""
 
 
 class WorkspaceStateError(ModelArtsError):
@@ -112,6 +118,7 @@ def api_error_for(
     error_code: str | None,
     error_msg: str | None,
     request_id: str | None,
+    note: str | None = None,
 ) -> ApiError:
     """Pick the exception class from the status and ModelArts' error code."""
     cls: type[ApiError]
@@ -127,4 +134,4 @@ def api_error_for(
         cls = ServerError
     else:
         cls = ApiError
-    return cls(operation, status, error_code, error_msg, request_id)
+    return cls(operation, status, error_code, error_msg, request_id, note)

@@ -6,14 +6,17 @@ They run in the program process, with the same settings as the provider: stack c
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import pulumi
 from pulumi import runtime
 
 from . import spec
 from .client import ModelArtsClient
+from .deadline import time_limit
 from .errors import InputError
 from .models import MaasWorkspace, Workspace, WorkspaceSummary
 from .quota_models import QuotaList
@@ -127,6 +130,22 @@ def _client() -> ModelArtsClient:
     return _CLIENT
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _bounded(lookup: Callable[P, R]) -> Callable[P, R]:
+    """The lookup, every API call in it, ends within retryDeadline (100 s by default)."""
+
+    @functools.wraps(lookup)
+    def bounded(*args: P.args, **kwargs: P.kwargs) -> R:
+        with time_limit(_client().settings.retry_deadline):
+            return lookup(*args, **kwargs)
+
+    return bounded
+
+
+@_bounded
 def get_workspace(id: str) -> GetWorkspaceResult:
     """One workspace by id, with its grants."""
     return as_result(_client().get_workspace(id))
@@ -136,6 +155,7 @@ def get_workspace_output(id: pulumi.Input[str]) -> pulumi.Output[GetWorkspaceRes
     return pulumi.Output.from_input(id).apply(get_workspace)
 
 
+@_bounded
 def get_workspace_quotas(workspace_id: str) -> GetWorkspaceQuotasResult:
     """Every quota resource of a workspace with its current usage (which a WorkspaceQuotas
     resource does not keep in the state, because it changes all the time)."""
@@ -160,6 +180,7 @@ def _check_filters(name: Any, enterprise_project_id: Any, sort_by: Any, order: A
         raise InputError(f"get_workspaces: filter_accessible must be True or False, got {filter_accessible!r}")
 
 
+@_bounded
 def get_workspaces(
     name: str | None = None,
     enterprise_project_id: str | None = None,
@@ -209,6 +230,7 @@ def maas_result(w: MaasWorkspace) -> GetMaasWorkspaceResult:
     )
 
 
+@_bounded
 def get_maas_workspaces(region_id: str | None = None) -> GetMaasWorkspacesResult:
     """The MaaS real-time-service workspaces of a region (the configured one by default)."""
     if region_id is not None and (not isinstance(region_id, str) or not region_id):

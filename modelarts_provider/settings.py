@@ -45,7 +45,7 @@ SOURCES: dict[str, tuple[str | None, str | None]] = {
     "enterprise_project_id": ("huaweicloud:enterpriseProjectId", "HW_ENTERPRISE_PROJECT_ID"),
     "connect_timeout": ("modelarts:connectTimeout", None),
     "read_timeout": ("modelarts:readTimeout", None),
-    "retry_deadline": ("modelarts:retryDeadline", None),
+    "retry_deadline": ("modelarts:retryDeadline", "HW_MODELARTS_RETRY_DEADLINE"),
 }
 
 SECRET_FIELDS = frozenset({"secret_key", "security_token", "password", "token"})
@@ -80,10 +80,13 @@ class Settings:
     assume_role_agency: str | None = None
     assume_role_domain: str | None = None
     assume_role_duration: int | None = None
+    # Time bounds (docs/configuration.md): every API call ends within retry_deadline, every
+    # attempt in it, connect and reads included; a CLI command and a lookup end within it as a
+    # whole. max_retries bounds repeats after error answers (429, 5xx), not after lost ones.
     max_retries: int = 5
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
-    retry_deadline: float = 300.0
+    retry_deadline: float = 100.0
 
     @property
     def auth_method(self) -> str:

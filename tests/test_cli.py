@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import asdict
 from typing import Any, ClassVar
 
@@ -271,7 +272,12 @@ def test_missing_settings_fail_in_a_real_process_without_traceback() -> None:
 def test_unreachable_endpoint_fails_with_one_line(
     cli_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
+    """Refused connections are repeated until the deadline (here 2 s), then one line."""
     monkeypatch.setenv("HW_MODELARTS_ENDPOINT", "http://127.0.0.1:9")
     monkeypatch.setenv("HW_PROJECT_ID", "0" * 32)
+    monkeypatch.setenv("HW_MODELARTS_RETRY_DEADLINE", "2")
+    start = time.monotonic()
     assert run(["workspaces", "list"]) == 1
-    assert "127.0.0.1:9" in one_line_error(capsys.readouterr().err)
+    assert time.monotonic() - start < 2 + 1.5
+    error = one_line_error(capsys.readouterr().err)
+    assert "127.0.0.1:9" in error and "deadline 2s: modelarts:retryDeadline" in error

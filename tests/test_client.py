@@ -3,6 +3,9 @@ operation, token reuse and renewal, retries, and every error path."""
 
 from __future__ import annotations
 
+import json
+import socket
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -15,11 +18,16 @@ from modelarts_provider.errors import (
     AuthenticationError,
     NotFoundError,
     PermissionDeniedError,
+    ResponseError,
     ServerError,
     ThrottledError,
     TransportError,
 )
+from modelarts_provider.settings import resolve
 from tests.conftest import settings_for
+from tests.rawhttp import RawServer, Reply, answer, timed
+
+SLACK = 1.5  # seconds allowed past a deadline: a correctness bound, not a speed target
 
 
 def issue_token(emu: Emulator) -> str:
@@ -214,13 +222,108 @@ def test_api_errors_carry_modelarts_fields(emulator: Emulator) -> None:
     assert info.value.error_code == "ModelArts.3566"
 
 
-def test_unreachable_endpoint_is_a_transport_error() -> None:
+def test_unreachable_endpoint_is_a_transport_error_at_the_deadline() -> None:
+    """Refused connections are repeated (the request never left) until the deadline, not longer."""
     with Emulator(EmulatorConfig()) as emu:
-        settings = settings_for(emu, project_id=emu.config.project_id, max_retries=1)
+        settings = settings_for(emu, project_id=emu.config.project_id, max_retries=1, retry_deadline=1.0)
     client = ModelArtsClient(settings)  # the emulator is stopped: connection refused
-    with pytest.raises(TransportError) as info:
+    with timed() as took, pytest.raises(TransportError) as info:
         client.create_workspace({"name": "nobody-home"})
     assert not info.value.maybe_applied
+    assert took[0] < 1.0 + SLACK
+    assert client.calls["POST"] > 2  # more than max_retries: lost requests are not counted against it
+    assert "gave up after" in str(info.value) and "deadline 1s: modelarts:retryDeadline" in str(info.value)
+
+
+def test_a_post_that_was_never_sent_is_repeated_until_the_endpoint_answers() -> None:
+    """Connection refused means nothing reached the server, so even a create is repeated."""
+    probe = socket.create_server(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()  # nothing listens on the port for now
+    emu = Emulator(EmulatorConfig(port=port))
+    cfg = emu.config
+    url = f"http://127.0.0.1:{port}"
+    explicit = {"project_id": cfg.project_id, "modelarts_endpoint": url, "access_key": cfg.access_key,
+                "secret_key": cfg.secret_key, "retry_deadline": 20.0}  # fmt: skip
+    client = ModelArtsClient(resolve(explicit=explicit, environ={}))
+    starter = threading.Timer(1.0, emu.start)
+    starter.start()
+    try:
+        created = client.create_workspace({"name": "came-up-later"})
+    finally:
+        starter.join()
+        emu.stop()
+    assert created.name == "came-up-later" and client.calls["POST"] > 1
+    assert emu.counts()["POST"] == 1  # the server saw exactly one
+
+
+def test_lost_answers_are_repeated_beyond_max_retries_within_the_deadline(emulator: Emulator) -> None:
+    """max_retries bounds repeats after error answers; a GET whose answers are lost keeps trying."""
+    client = ModelArtsClient(settings_for(emulator, project_id=emulator.config.project_id, max_retries=1))
+    emulator.add_fault(Fault(kind="drop", method="GET", count=2))
+    emulator.add_fault(Fault(kind="lost_response", method="GET", count=2))
+    assert client.list_workspaces()
+    assert emulator.counts()["GET"] == 5
+
+
+def test_every_request_says_it_carries_json() -> None:
+    """The MaaS page marks `Content-Type: application/json` mandatory: every request sends it,
+    bodiless GETs and DELETEs and the IAM calls included."""
+    token = json.dumps({"token": {"expires_at": "2099-01-01T00:00:00Z", "project": {"id": "p" * 32}}}).encode()
+    page = json.dumps({"total_count": 1, "workspaces": [{"id": "a" * 32, "name": "only"}]}).encode()
+    one = json.dumps({"id": "a" * 32, "name": "only", "status": "NORMAL"}).encode()
+    projects = json.dumps({"projects": [{"id": "p" * 32, "name": "cn-north-4"}]}).encode()
+    with RawServer() as server:
+        base = {"region": "cn-north-4", "modelarts_endpoint": server.url, "auth_url": server.url}
+        password = {"user_name": "u", "password": "pw", "domain_name": "d"}
+        aksk = {"access_key": "AK", "secret_key": "SK"}
+        server.respond(Reply(answer(201, token, {"X-Subject-Token": "tok"})), Reply(answer(200, page)))
+        ModelArtsClient(resolve(explicit={**base, **password}, environ={})).list_workspaces()
+        seen = list(server.seen)
+        client = ModelArtsClient(resolve(explicit={**base, **aksk}, environ={}))
+        server.respond(Reply(answer(200, projects)), Reply(answer(200, one)))
+        client.get_workspace("a" * 32)
+        seen += server.seen
+        server.respond(Reply(answer(200, one)))
+        client.create_workspace({"name": "only"})
+        client.update_workspace("a" * 32, {"name": "only"})
+        client.delete_workspace("a" * 32)
+        seen += server.seen
+        server.respond(Reply(answer(200, json.dumps({"workspaces": []}).encode())))
+        client.get_maas_workspaces()
+        seen += server.seen
+    assert [f"{r.method} {r.path.split('?')[0].split('/')[-1]}" for r in seen] == [
+        "POST tokens", "GET workspaces", "GET projects", f"GET {'a' * 32}", "POST workspaces",
+        f"PUT {'a' * 32}", f"DELETE {'a' * 32}", "GET cn-north-4",
+    ]  # fmt: skip
+    assert {r.headers.get("content-type") for r in seen} == {"application/json"}
+
+
+@pytest.mark.parametrize(
+    ("location", "host"),
+    [("https://elsewhere.example/v1/x", "elsewhere.example"), ("/v2/moved", "127.0.0.1"), (None, "elsewhere")],
+)
+def test_a_redirect_is_reported_not_followed(location: str | None, host: str) -> None:
+    headers = {"Location": location} if location else {}
+    with RawServer(Reply(answer(302, b"", headers))) as server:
+        client = ModelArtsClient(resolve(explicit={"project_id": "p" * 32, "modelarts_endpoint": server.url,
+                                                   "token": "secret-token"}, environ={}))  # fmt: skip
+        with pytest.raises(ResponseError) as info:
+            client.list_workspaces()
+    assert str(info.value).startswith(f"list workspaces failed: HTTP 302 redirected to {host}")
+    assert str(info.value).endswith(", not followed") and len(server.seen) == 1
+
+
+def test_an_unreadable_retry_after_is_ignored(emulator: Emulator) -> None:
+    """`Retry-After: soon` means nothing: the usual backoff, then the answer."""
+    page = json.dumps({"total_count": 0, "workspaces": []}).encode()
+    busy = answer(429, b'{"error_code": "ModelArts.2799"}', {"Retry-After": "soon"})
+    with RawServer(Reply(busy), Reply(busy), Reply(answer(200, page))) as server:
+        client = ModelArtsClient(resolve(explicit={"project_id": "p" * 32, "modelarts_endpoint": server.url,
+                                                   "token": "t"}, environ={}))  # fmt: skip
+        with timed() as took:
+            assert client.list_workspaces() == []
+    assert len(server.seen) == 3 and took[0] < 2.0
 
 
 def test_slow_answer_times_out_then_retries(emulator: Emulator) -> None:

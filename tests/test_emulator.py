@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import signal
@@ -675,6 +676,54 @@ def test_fault_validation() -> None:
         Fault("explode")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         Fault("status", count=0)
+    for probability in (-0.1, 1.5, "half", True):
+        with pytest.raises(ValueError):
+            Fault("loss", probability=probability)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        Fault("loss", seed="x")  # type: ignore[arg-type]
+
+
+def lost_pattern(emu: Emulator, client: Client, requests_made: int = 60) -> list[str]:
+    """For each of a run of GETs: 'ok', or how it was lost (the server saw it either way)."""
+    pattern = []
+    for _ in range(requests_made):
+        try:
+            pattern.append("ok" if client.get("0").status_code == 200 else "error")
+        except requests.ConnectionError:
+            pattern.append("lost")
+    return pattern
+
+
+def test_random_loss_is_seeded_and_loses_before_and_after_acting(emu: Emulator, client: Client) -> None:
+    emu.add_fault(Fault("loss", probability=0.3, seed=5, count=None))
+    first = lost_pattern(emu, client)
+    assert 8 <= first.count("lost") <= 30 and "error" not in first
+    emu.clear_faults()
+    emu.add_fault(Fault("loss", probability=0.3, seed=5, count=None))
+    assert lost_pattern(emu, client) == first  # the same seed loses the same requests
+    assert [f.to_dict()["kind"] for f in emu.faults()] == ["loss"]  # stays until cleared
+    emu.clear_faults()
+    emu.add_fault(Fault("loss", probability=1.0, seed=1, count=20, method="POST"))
+    made = []
+    for i in range(20):
+        with contextlib.suppress(requests.ConnectionError):
+            client.create({"name": f"loss-{i:02d}"})
+        made.append(any(w["name"] == f"loss-{i:02d}" for w in emu.workspaces()))
+    assert 3 <= made.count(True) <= 17  # lost after acting (made) and before (not made), both
+
+
+def test_random_loss_from_the_admin_api_and_the_command_line(emu: Emulator) -> None:
+    r = requests.post(f"{emu.url}/_emulator/faults", json={"kind": "loss", "probability": 0.15, "seed": 7,
+                                                            "count": None}, timeout=TIMEOUT)  # fmt: skip
+    assert r.status_code == 200 and r.json()["fault"]["probability"] == 0.15 and r.json()["fault"]["seed"] == 7
+    bad = requests.post(f"{emu.url}/_emulator/faults", json={"kind": "loss", "probability": 2}, timeout=TIMEOUT)
+    assert bad.status_code == 400 and "probability" in bad.json()["error_msg"]
+    config = cli.parse_args(["--loss", "0.15", "--loss-seed", "3"])
+    assert (config.loss, config.loss_seed) == (0.15, 3)
+    with Emulator(config) as lossy:
+        assert [(f.kind, f.probability, f.seed, f.count) for f in lossy.faults()] == [("loss", 0.15, 3, None)]
+    with pytest.raises(SystemExit):
+        cli.parse_args(["--loss", "1.5"])
 
 
 # -- counters, admin, raw access --------------------------------------------------------------------

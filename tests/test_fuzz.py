@@ -1,10 +1,12 @@
 """Property-based tests (hypothesis) of the code that builds requests and reads answers.
 
-Answers: every client operation and the provider's read are fed arbitrary statuses, content
-types and bodies (workspace-shaped JSON with missing, null, mistyped and extra fields, other
-JSON, HTML error pages, empty and binary bodies) through a fake transport. Each call either
-returns a well-typed result about what was asked for, or raises one of this package's errors
-with a bounded one-line message: never another exception, never a wrong id in the state.
+Answers: every client operation and the provider's read get arbitrary statuses (redirects
+included), content types, `Retry-After` and `Location` headers and bodies (workspace-shaped JSON
+with missing, null, mistyped and extra fields, other JSON, JSON nested too deep, HTML error pages,
+empty and binary bodies), and arbitrary deliveries (a byte at a time, silence, cut short, endless,
+not HTTP), from a real server on 127.0.0.1. Each call ends by its deadline and either returns a
+well-typed result about what was asked for, or raises one of this package's errors with a
+bounded one-line message: never another exception, never a wrong id in the state.
 
 Requests: for arbitrary inputs, check never raises, normalisation is stable, and whatever check
 accepts, the API (the emulator's validation) accepts too: preview is at least as strict.
@@ -14,15 +16,16 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
-import requests
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from requests.adapters import HTTPAdapter
 
 from modelarts_provider import spec
-from modelarts_provider.client import ModelArtsClient, new_session
+from modelarts_provider.client import ModelArtsClient
 from modelarts_provider.emulator.bodies import new_workspace
 from modelarts_provider.emulator.config import EmulatorConfig
 from modelarts_provider.emulator.errors import ApiError as EmulatorApiError
@@ -32,6 +35,8 @@ from modelarts_provider.errors import ModelArtsError
 from modelarts_provider.models import Workspace, WorkspaceSummary
 from modelarts_provider.provider import WorkspaceProvider
 from modelarts_provider.settings import resolve
+from tests.rawhttp import RawServer, Reply
+from tests.rawhttp import answer as raw_answer
 
 WORKSPACE_ID = "0123456789abcdef0123456789abcdef"
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -87,58 +92,68 @@ page_like = st.fixed_dictionaries(
 HTML = (
     b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1>" + b"x" * 3000 + b"</body></html>"
 )
+DEEP = b"[" * 100_000 + b"]" * 100_000  # valid JSON that Python's parser cannot nest that deep
 bodies = st.one_of(
     workspace_like.map(lambda d: json.dumps(d).encode()),
     page_like.map(lambda d: json.dumps(d).encode()),
     json_values.map(lambda v: json.dumps(v).encode()),
-    st.sampled_from([HTML, b"", b"null", b"{", b'{"error_code": 42}', b"\xff\xfe\x00garbage"]),
+    st.sampled_from([HTML, DEEP, b"", b"null", b"{", b'{"error_code": 42}', b"\xff\xfe\x00garbage"]),
     st.binary(max_size=40),
 )
-answers = st.tuples(
-    st.sampled_from([200, 201, 204, 302, 400, 401, 403, 404, 409, 429, 500, 502, 503]),
-    st.sampled_from(["application/json", "application/json; charset=utf-8", "text/html", "text/plain", ""]),
-    bodies,
+STATUSES = [200, 201, 204, 300, 301, 302, 303, 304, 307, 308, 400, 401, 403, 404, 409, 429, 500, 502, 503, 504, 599]
+CONTENT_TYPES = [
+    "application/json",
+    "application/json; charset=utf-8",
+    "application/json; charset=x-unknown",
+    "text/html",
+    "text/plain",
+    "",
+]
+RETRY_AFTER = ["0", "0.05", "soon", "-1", "nan", "1e999", "999999", "Wed, 21 Oct 2015 07:28:00 GMT",
+               "Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 99 Foo 2020 99:99:99 GMT", " 0 ", "1_0"]  # fmt: skip
+LOCATIONS = ["https://elsewhere.example/v1/x", "/v2/moved", "//other.example/", "http://[bad", "", "\t"]
+headers = st.fixed_dictionaries(
+    {}, optional={"Retry-After": st.sampled_from(RETRY_AFTER), "Location": st.sampled_from(LOCATIONS)}
 )
+answers = st.tuples(st.sampled_from(STATUSES), st.sampled_from(CONTENT_TYPES), bodies, headers)
+Answer = tuple[int, str, bytes, dict[str, str]]
+DEADLINE = 2.0  # modelarts:retryDeadline of the fuzzed clients
+SLACK = 1.5  # a correctness bound: every call ends by its deadline, give or take thread wake-ups
 
 
-class Canned(HTTPAdapter):
-    """A transport that answers every request with the same status, content type and body."""
-
-    def __init__(self, status: int, content_type: str, body: bytes) -> None:
-        super().__init__()
-        self.answer = (status, content_type, body)
-        self.calls = 0
-
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
-        self.calls += 1
-        assert self.calls < 50, "a surprising answer must not make the client loop"
-        status, content_type, body = self.answer
-        response = requests.Response()
-        response.status_code = status
-        response._content = body
-        if content_type:
-            response.headers["Content-Type"] = content_type
-        response.headers["X-Request-Id"] = "req-1"
-        response.request = request
-        response.url = request.url or ""
-        return response
+@pytest.fixture(scope="module")
+def server() -> Iterator[RawServer]:
+    """One loopback server for every example: each example tells it what to answer."""
+    with RawServer() as raw:
+        yield raw
 
 
-def canned_client(answer: tuple[int, str, bytes], method: str = "token") -> ModelArtsClient:
+def reply(answer: Answer) -> Reply:
+    status, content_type, body, extra = answer
+    head = {"X-Request-Id": "req-1", **extra}
+    if content_type:
+        head["Content-Type"] = content_type
+    data = raw_answer(status, body, head)
+    if not content_type:
+        data = data.replace(b"Content-Type: application/json\r\n", b"")
+    return Reply(data)
+
+
+def fuzzed_client(server: RawServer, method: str = "token") -> ModelArtsClient:
     explicit: dict[str, Any] = {
         "region": "cn-north-4",
         "project_id": "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e",
-        "modelarts_endpoint": "https://modelarts.fuzz.example",
-        "auth_url": "https://iam.fuzz.example",
-        "max_retries": 0,
+        "modelarts_endpoint": server.url,
+        "auth_url": server.url,
+        "max_retries": 1,
+        "read_timeout": 1.0,
+        "retry_deadline": DEADLINE,
     }
     if method == "token":
         explicit["token"] = "fuzz-token"
     else:
         explicit.update(user_name="u", password="fuzz-password", domain_name="d")
-    session = new_session()
-    session.mount("https://", Canned(*answer))
-    return ModelArtsClient(resolve(explicit=explicit, environ={}), session=session)
+    return ModelArtsClient(resolve(explicit=explicit, environ={}))
 
 
 def assert_clear(exc: ModelArtsError) -> None:
@@ -161,15 +176,28 @@ def call(operation: str, client: ModelArtsClient) -> Any:
     return client.get_maas_workspaces()
 
 
-@FUZZ
-@given(answer=answers, operation=st.sampled_from(["get", "list", "create", "update", "delete", "maas"]))
-def test_any_answer_is_a_result_or_a_clear_error(answer: tuple[int, str, bytes], operation: str) -> None:
+def outcome(action: Callable[[], Any]) -> tuple[Any, ModelArtsError | None]:
+    """The result or the package error, within the deadline; any other exception fails the test."""
+    start = time.monotonic()
     try:
-        result = call(operation, canned_client(answer))
+        return action(), None
     except ModelArtsError as exc:
         assert_clear(exc)
+        return None, exc
+    finally:
+        assert time.monotonic() - start < DEADLINE + SLACK
+
+
+@FUZZ
+@given(answer=answers, operation=st.sampled_from(["get", "list", "create", "update", "delete", "maas"]))
+def test_any_answer_is_a_result_or_a_clear_error(server: RawServer, answer: Answer, operation: str) -> None:
+    server.respond(reply(answer))
+    result, error = outcome(lambda: call(operation, fuzzed_client(server)))
+    if error is not None:
+        if 300 <= answer[0] < 400:
+            assert "not followed" in str(error)
         return
-    assert answer[0] < 400
+    assert answer[0] < 300
     if operation == "get":
         assert isinstance(result, Workspace) and result.id == WORKSPACE_ID
         assert all(isinstance(g.user_name, (str, type(None))) for g in result.grants)
@@ -182,34 +210,37 @@ def test_any_answer_is_a_result_or_a_clear_error(answer: tuple[int, str, bytes],
 
 @FUZZ
 @given(answer=answers)
-def test_any_iam_answer_is_a_token_or_a_clear_error(answer: tuple[int, str, bytes]) -> None:
+def test_any_iam_answer_is_a_token_or_a_clear_error(server: RawServer, answer: Answer) -> None:
     """The password token request gets the odd answer (the workspace call after it too)."""
     from modelarts_provider.auth import TOKENS
 
     TOKENS.clear()
+    server.respond(reply(answer))
     try:
-        canned_client(answer, method="password").list_workspaces()
-    except ModelArtsError as exc:
-        assert_clear(exc)
+        outcome(lambda: fuzzed_client(server, method="password").list_workspaces())
     finally:
         TOKENS.clear()
 
 
 # the workspace asked for, with any name and odd other fields, so the state checks below run often
 found = st.tuples(workspace_like, st.text(min_size=1, max_size=70), st.sampled_from(["NORMAL", "CREATE_FAILED"])).map(
-    lambda d: (200, "application/json", json.dumps({**d[0], "id": WORKSPACE_ID, "name": d[1], "status": d[2]}).encode())
+    lambda d: (
+        200,
+        "application/json",
+        json.dumps({**d[0], "id": WORKSPACE_ID, "name": d[1], "status": d[2]}).encode(),
+        {},
+    )
 )
 
 
 @FUZZ
 @given(answer=st.one_of(answers, found))
-def test_read_never_puts_a_wrong_workspace_in_the_state(answer: tuple[int, str, bytes]) -> None:
+def test_read_never_puts_a_wrong_workspace_in_the_state(server: RawServer, answer: Answer) -> None:
     provider = WorkspaceProvider()
-    provider._api = canned_client(answer)
-    try:
-        result = provider.read(WORKSPACE_ID, {"name": "declared", "declared_grants": []})
-    except ModelArtsError as exc:
-        assert_clear(exc)
+    provider._api = fuzzed_client(server)
+    server.respond(reply(answer))
+    result, error = outcome(lambda: provider.read(WORKSPACE_ID, {"name": "declared", "declared_grants": []}))
+    if error is not None:
         return
     assert result.id in ("", WORKSPACE_ID)  # gone, or the workspace asked for
     if result.id:
@@ -223,11 +254,39 @@ def test_read_never_puts_a_wrong_workspace_in_the_state(answer: tuple[int, str, 
         assert not [f for f in spec.validate(inputs) if f.reason.startswith(wrong_type)]
 
 
-def test_an_api_that_ignores_offset_is_an_error_not_an_endless_loop() -> None:
+PAGE = json.dumps({"total_count": 1, "workspaces": [{"id": WORKSPACE_ID, "name": "fine"}]}).encode()
+DELIVERIES = {
+    "a byte at a time": Reply(raw_answer(200, PAGE), pause=0.05),  # each read is quick, the whole is not
+    "never answers": Reply(silent=True),
+    "cut short": Reply(raw_answer(200, PAGE)[:-5]),  # Content-Length promises more than comes
+    "ends at close": Reply(raw_answer(200, PAGE, length=False)),  # no length: a result
+    "endless body": Reply(raw_answer(200, b"", length=False), endless=True),
+    "broken chunks": Reply(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
+    "not HTTP": Reply(b"SMTP ready\r\n\r\n"),
+    "header too long": Reply(b"HTTP/1.1 200 OK\r\nX: " + b"y" * 70_000 + b"\r\n\r\n"),
+    "closes at once": Reply(b""),
+    "gzip that is not": Reply(raw_answer(200, PAGE, {"Content-Encoding": "gzip"})),
+}
+
+
+@pytest.mark.parametrize(
+    ("delivery", "operation"),
+    [*((name, "list") for name in DELIVERIES), ("a byte at a time", "create"), ("never answers", "create")],
+)
+def test_any_delivery_ends_by_the_deadline(server: RawServer, delivery: str, operation: str) -> None:
+    """However the bytes come (or do not), each call ends by its deadline: a result or one error."""
+    server.respond(DELIVERIES[delivery])
+    result, error = outcome(lambda: call(operation, fuzzed_client(server)))
+    assert (error is None) == (delivery == "ends at close"), error
+    if delivery == "ends at close":
+        assert [w.name for w in result] == ["fine"]
+
+
+def test_an_api_that_ignores_offset_is_an_error_not_an_endless_loop(server: RawServer) -> None:
     page = {"total_count": 10**9, "count": 1, "workspaces": [{"id": WORKSPACE_ID, "name": "same-every-time"}]}
-    client = canned_client((200, "application/json", json.dumps(page).encode()))
+    server.respond(Reply(raw_answer(200, json.dumps(page).encode())))
     try:
-        client.list_workspaces()
+        fuzzed_client(server).list_workspaces()
     except ModelArtsError as exc:
         assert "already listed" in str(exc)
     else:

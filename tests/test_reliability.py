@@ -1,21 +1,35 @@
 """Fault handling that the end-to-end tests cannot provoke deterministically: many threads meeting
 wrong credentials at once, a create whose first request lands only after the look-up missed it,
-and answers about another workspace than the one asked for."""
+answers about another workspace than the one asked for, and the deadline that ends every call,
+CLI command and lookup whatever the server does (throttles for days, never answers, answers a
+byte at a time, loses requests at random)."""
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
+from modelarts_provider.cli import run
 from modelarts_provider.client import ModelArtsClient
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
-from modelarts_provider.errors import AuthenticationError, ModelArtsError, ResponseError
+from modelarts_provider.errors import (
+    AuthenticationError,
+    ModelArtsError,
+    ResponseError,
+    ThrottledError,
+    TransportError,
+)
 from modelarts_provider.models import WorkspaceSummary
 from modelarts_provider.provider import WorkspaceProvider
+from modelarts_provider.settings import Settings
 from tests.conftest import settings_for
+from tests.rawhttp import RawServer, Reply, answer, timed
 from tests.test_provider import checked, engine_provider, stack_config
+
+SLACK = 1.5  # seconds allowed past a deadline: a correctness bound, not a speed target
 
 THREADS = 16
 
@@ -128,3 +142,73 @@ def test_a_5xx_burst_on_create_is_waited_out_within_max_retries(emulator: Emulat
     emulator.clear_faults()
     assert emulator.counts()["POST"] == 4
     assert "burst-too-long" not in {w["name"] for w in emulator.workspaces()}
+
+
+# -- every call ends by its deadline ------------------------------------------------------------------
+
+
+def test_retry_after_beyond_the_deadline_ends_the_call_at_once(emulator: Emulator) -> None:
+    """`Retry-After: 999999` is not waited for (nor capped and waited in part): the call ends now
+    and says why; one that fits in the deadline is honoured."""
+    emulator.add_fault(Fault(kind="status", status=429, error_code="ModelArts.2799", retry_after=999999, count=None))
+    client = ModelArtsClient(settings_for(emulator, project_id=emulator.config.project_id))
+    with timed() as took, pytest.raises(ThrottledError) as info:
+        client.list_workspaces()
+    assert took[0] < SLACK and emulator.counts()["GET"] == 1
+    assert "HTTP 429 ModelArts.2799" in str(info.value)
+    assert "the server asked to wait 999999s, longer than the time left" in str(info.value)
+
+
+@pytest.mark.parametrize("method", ["aksk", "password"])
+def test_a_server_that_never_answers_ends_at_the_deadline(method: str) -> None:
+    """The read timeout (60 s) never fires before the deadline (3 s): the deadline ends the call,
+    also when the silent request is the IAM token the call needed first."""
+    with RawServer(Reply(silent=True)) as server:
+        settings = Settings(
+            region="cn-north-4", project_id="p" * 32, modelarts_endpoint=server.url, auth_url=server.url,
+            access_key="AK" if method == "aksk" else None, secret_key="SK" if method == "aksk" else None,
+            user_name="u", password="pw", domain_name="d", retry_deadline=3.0,
+        )  # fmt: skip
+        with timed() as took, pytest.raises(TransportError) as info:
+            ModelArtsClient(settings).list_workspaces()
+    assert 3.0 - 0.2 < took[0] < 3.0 + SLACK
+    assert "within the deadline" in str(info.value) and "deadline 3s" in str(info.value)
+
+
+def test_a_server_that_answers_a_byte_at_a_time_ends_at_the_deadline() -> None:
+    """Each byte arrives well within the read timeout, so only an overall bound can end it."""
+    page = json.dumps({"total_count": 0, "workspaces": []}).encode()
+    with RawServer(Reply(answer(200, page + b" " * 60), pause=0.02)) as server:
+        settings = Settings(project_id="p" * 32, modelarts_endpoint=server.url, token="t", retry_deadline=2.0)
+        with timed() as took, pytest.raises(TransportError, match="no complete answer"):
+            ModelArtsClient(settings).list_workspaces()
+        assert 2.0 - 0.2 < took[0] < 2.0 + SLACK
+        settings = Settings(project_id="p" * 32, modelarts_endpoint=server.url, token="t", retry_deadline=30.0)
+        assert ModelArtsClient(settings).list_workspaces() == []  # slow is fine when it fits
+
+
+def test_the_cli_bounds_the_whole_command_not_each_call(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    """adopt-code lists (2 s, a byte at a time) then fetches details in parallel threads that never
+    answer: the command ends at its 3 s deadline, not 3 s after the list."""
+    listed = {"total_count": 2, "workspaces": [{"id": c * 32, "name": f"ws-{c}", "status": "NORMAL"} for c in "ab"]}
+    body = json.dumps(listed).encode()
+    slow_list = Reply(answer(200, body), pause=2.0 / len(answer(200, body)))
+    with RawServer(slow_list, Reply(silent=True)) as server:
+        for key, value in {"HW_MODELARTS_ENDPOINT": server.url, "HW_PROJECT_ID": "p" * 32, "HW_AUTH_TOKEN": "t",
+                           "HW_MODELARTS_RETRY_DEADLINE": "3"}.items():  # fmt: skip
+            monkeypatch.setenv(key, value)
+        with timed() as took:
+            assert run(["workspaces", "adopt-code"]) == 1
+    assert took[0] < 3.0 + SLACK
+    assert "within the deadline" in capsys.readouterr().err
+
+
+def test_lost_requests_do_not_fail_calls_that_are_safe_to_repeat() -> None:
+    """At 20% random loss (half before, half after the server acted), 200 reads in 8 threads all
+    succeed with maxRetries 0: lost answers are repeated until the deadline, not counted."""
+    with Emulator(EmulatorConfig(loss=0.2, loss_seed=11)) as emu:
+        client = ModelArtsClient(settings_for(emu, max_retries=0, project_id=emu.config.project_id))
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(lambda _: client.get_workspace("0").id, range(200)))
+        assert results == ["0"] * 200
+        assert emu.counts()["GET"] > 220  # the losses happened, and were made up for

@@ -47,6 +47,10 @@ def parse_args(argv: Sequence[str] | None = None) -> EmulatorConfig:
         "--delete-duration", type=float, default=defaults.delete_duration, help="seconds a workspace stays DELETING"
     )
     parser.add_argument("--latency", type=float, default=defaults.latency, help="seconds added to every request")
+    parser.add_argument(
+        "--loss", type=float, default=defaults.loss, help="share of requests lost at random (0-1)"
+    )
+    parser.add_argument("--loss-seed", type=int, default=defaults.loss_seed, help="seed of the random losses")
     parser.add_argument("--verbose", action="store_true", help="log method, path and status of each request to stderr")
     args = parser.parse_args(argv)
     policies: dict[str, frozenset[str]] = {}
@@ -55,6 +59,8 @@ def parse_args(argv: Sequence[str] | None = None) -> EmulatorConfig:
         if not sep or not principal:
             parser.error(f"--policy needs PRINCIPAL=ACTION,ACTION..., got {item!r}")
         policies[principal] = frozenset(a.strip() for a in actions.split(",") if a.strip())
+    if not 0.0 <= args.loss <= 1.0:
+        parser.error(f"--loss must be from 0 to 1, got {args.loss}")
     return EmulatorConfig(
         host=args.host,
         port=args.port,
@@ -72,6 +78,8 @@ def parse_args(argv: Sequence[str] | None = None) -> EmulatorConfig:
         token_lifetime=args.token_lifetime,
         delete_duration=args.delete_duration,
         latency=args.latency,
+        loss=args.loss,
+        loss_seed=args.loss_seed,
         verbose=args.verbose,
     )
 

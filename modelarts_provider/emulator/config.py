@@ -38,6 +38,10 @@ class EmulatorConfig:
     delete_duration: float = 1.0
     # Added to every non-admin request before it is processed.
     latency: float = 0.0
+    # Share of non-admin requests lost at random from the start (a `loss` fault, see faults.py),
+    # drawn from a generator seeded with loss_seed.
+    loss: float = 0.0
+    loss_seed: int | None = None
     max_workspaces: int = 1000
     # Largest accepted |now - X-Sdk-Date|, in seconds.
     sdk_date_skew: float = 900.0

@@ -3,19 +3,25 @@
 Faults are consumed in order of addition; each fires `count` times (None = forever) and is
 then removed. Counters record every non-admin request, including ones a fault or the
 authentication rejected, so tests can assert exactly how many calls a client made.
+
+`loss` is random: each matching request is lost with `probability`, half of the lost ones before
+the emulator acts on them (like `drop`), half after (like `lost_response`), drawn from a random
+generator seeded with `seed`, so a run's sequence of losses can be repeated.
 """
 
 from __future__ import annotations
 
+import random
 import re
 import threading
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal, get_args
 
-FaultKind = Literal["latency", "status", "drop", "lost_response", "create_failed", "delete_failed"]
+FaultKind = Literal["latency", "status", "drop", "lost_response", "loss", "create_failed", "delete_failed"]
 FAULT_KINDS: frozenset[str] = frozenset(get_args(FaultKind))
-# Kinds applied by the HTTP layer before routing; the other two are outcomes of an operation.
-TRANSPORT_KINDS: frozenset[str] = frozenset({"latency", "status", "drop", "lost_response"})
+# Kinds the HTTP layer applies to a request (after routing, before the handler runs); the other
+# two are outcomes of an operation.
+TRANSPORT_KINDS: frozenset[str] = frozenset({"latency", "status", "drop", "lost_response", "loss"})
 COUNT_KINDS: tuple[str, ...] = ("IAM", "POST", "GET", "PUT", "DELETE")
 
 
@@ -31,7 +37,10 @@ class Fault:
     error_code: str = "ModelArts.7001"
     retry_after: float | None = None
     seconds: float = 0.0
+    probability: float = 1.0  # loss only: the share of matching requests that are lost
+    seed: int | None = None  # loss only: seeds the generator that picks them
     _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _random: random.Random = field(default_factory=random.Random, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -42,6 +51,13 @@ class Fault:
             raise ValueError("fault status must be an HTTP status code")
         if self.seconds < 0 or (self.retry_after is not None and self.retry_after < 0):
             raise ValueError("fault seconds and retry_after must not be negative")
+        if isinstance(self.probability, bool) or not isinstance(self.probability, (int, float)):
+            raise ValueError("fault probability must be a number from 0 to 1")
+        if not 0.0 <= self.probability <= 1.0:
+            raise ValueError("fault probability must be a number from 0 to 1")
+        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int)):
+            raise ValueError("fault seed must be an integer")
+        self._random = random.Random(self.seed)
         if self.method is not None:
             self.method = self.method.upper()
         self._pattern = re.compile(self.path) if self.path is not None else None
@@ -63,9 +79,18 @@ class Fault:
             raise ValueError(f"invalid fault: {exc}") from None
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("_pattern", None)
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.init}
         return data
+
+    def draw(self) -> Fault | None:
+        """For `loss`: the fault this request meets (`drop` or `lost_response`), or None when it
+        gets through; other kinds always fire. Call under the fault set's lock."""
+        if self.kind != "loss":
+            return self
+        if self._random.random() >= self.probability:
+            return None
+        kind: FaultKind = "drop" if self._random.random() < 0.5 else "lost_response"
+        return replace(self, kind=kind, probability=1.0, seed=None)
 
     def matches(self, method: str, path: str) -> bool:
         if self.method is not None and self.method != method.upper():
@@ -97,11 +122,14 @@ class FaultSet:
         with self._lock:
             for index, fault in enumerate(self._faults):
                 if fault.kind in kinds and fault.matches(method, path):
+                    fired = fault.draw()
+                    if fired is None:
+                        continue
                     if fault.count is not None:
                         fault.count -= 1
                         if fault.count <= 0:
                             del self._faults[index]
-                    return fault
+                    return fired
         return None
 
 

@@ -28,6 +28,9 @@ class Emulator:
 
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self._state = State(config or EmulatorConfig())
+        if self.config.loss > 0:  # random loss from the first request on
+            loss = Fault(kind="loss", probability=self.config.loss, seed=self.config.loss_seed, count=None)
+            self._state.faults.add(loss)
         self._server: EmulatorHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._lifecycle = threading.Lock()

@@ -3,7 +3,9 @@ Retry-After, dropped connections, lost answers and slow answers into every opera
 creates and deletes, token expiry mid-run, wrong credentials, and a `pulumi up` killed mid-run.
 After each step the stack has converged: the live workspaces are exactly the declared ones, each
 once, each in the state (see reliability.assert_converged). The steps share one stack and run in
-order; docs/reliability.md quotes the figures they measure."""
+order; docs/reliability.md quotes the figures they measure. Two tests stand apart: a whole
+lifecycle at 15% random loss in one run per step, and the CLI and a lookup with default settings
+against a server that never answers."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,8 +23,12 @@ from typing import Any
 
 import pytest
 
+from modelarts_provider import lookups
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
-from tests.e2e.pulumi_cli import Project
+from modelarts_provider.errors import ModelArtsError, TransportError
+from modelarts_provider.settings import Settings
+from tests import conftest
+from tests.e2e.pulumi_cli import REPO, Project
 from tests.e2e.reliability import (
     CREATE_PATH,
     ONE_PATH,
@@ -36,6 +43,7 @@ from tests.e2e.reliability import (
     state_ids,
     workspaces,
 )
+from tests.rawhttp import RawServer, Reply, timed
 
 READ_TIMEOUT = 2.0  # modelarts:readTimeout for this stack: a "slow answer" is one slower than this
 SLOW = {"kind": "latency", "seconds": READ_TIMEOUT + 1.0}
@@ -390,3 +398,73 @@ def stop_leftovers(root: Path, wait: float = 10.0) -> list[int]:
                 os.kill(pid, signal.SIGKILL)
         time.sleep(0.1)
     return running()
+
+
+def test_the_cli_and_a_lookup_end_within_120s_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With default settings, against a server that never answers: `workspaces list` (a real
+    process) and `get_workspaces` each end with one error within the default deadline (100 s),
+    so within 120 s. Both run at once; the test waits ~100 s (so it lives here, not in the unit
+    tests every landing runs)."""
+    assert Settings().retry_deadline <= 120 - 10
+    with Emulator(EmulatorConfig()) as emu, RawServer(Reply(silent=True)) as server:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("HW_")}
+        env.update(conftest.hw_env(emu), HW_MODELARTS_ENDPOINT=server.url, PYTHONPATH=str(REPO))
+        for key, value in env.items():
+            if key.startswith("HW_"):
+                monkeypatch.setenv(key, value)
+        monkeypatch.setattr(lookups, "_CLIENT", None)
+        looked_up: list[BaseException | float] = []
+
+        def lookup() -> None:
+            with timed() as took:
+                try:
+                    lookups.get_workspaces()
+                except ModelArtsError as exc:
+                    looked_up.append(exc)
+            looked_up.append(took[0])
+
+        thread = threading.Thread(target=lookup)
+        with timed() as took:
+            thread.start()
+            proc = subprocess.run(
+                [sys.executable, "-m", "modelarts_provider", "workspaces", "list"],
+                env=env, capture_output=True, text=True, timeout=150,
+            )  # fmt: skip
+            thread.join(timeout=150)
+    assert proc.returncode == 1 and "within the deadline" in proc.stderr and len(proc.stderr.splitlines()) == 1
+    assert took[0] < 120
+    error, seconds = looked_up
+    assert isinstance(error, TransportError) and isinstance(seconds, float) and seconds < 120
+
+
+LOSS = 0.15
+
+
+def test_every_step_converges_in_one_run_at_15_percent_random_loss(tmp_path: Path) -> None:
+    """The emulator loses 15% of all requests at random (IAM included; half before it acts, half
+    after): creating 30 workspaces, updating all 30, refreshing and destroying them each succeed
+    in one run, because lost answers of calls safe to repeat are repeated until the deadline."""
+    program = workspaces("l", 30)
+    with Emulator(EmulatorConfig(delete_duration=0.3, loss=LOSS, loss_seed=2026)) as emu:
+        project = Project.create(tmp_path / "project", hw_env(emu))
+        try:
+            project.program(program)
+            with FIGURES.step(f"create 30 at {LOSS:.0%} loss", emu):
+                project.up()
+            assert_converged(emu, project, program)
+            program = [{**i, "args": {**i["args"], "description": "updated at 15% loss"}} for i in program]
+            project.program(program)
+            with FIGURES.step(f"update 30 at {LOSS:.0%} loss", emu) as record:
+                project.up()
+            assert {w["description"] for w in live(emu).values()} == {"updated at 15% loss"}
+            assert_converged(emu, project, program)
+            assert record["requests"]["PUT"] >= 30
+            with FIGURES.step(f"refresh 30 at {LOSS:.0%} loss", emu):
+                project.run("refresh", "--yes", "--skip-preview")
+            project.run("preview", "--expect-no-changes")
+            with FIGURES.step(f"destroy 30 at {LOSS:.0%} loss", emu):
+                project.run("destroy", "--yes", "--skip-preview")
+            assert [w["id"] for w in emu.workspaces()] == ["0"] and state_ids(project) == {}
+        finally:
+            FIGURES.save()
+            assert stop_leftovers(project.root, wait=5.0) == []
