@@ -27,6 +27,8 @@ from urllib3.connection import HTTPConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import NewConnectionError
 
+from .errors import ModelArtsError
+
 USER_AGENT = "modelarts-provider (python-requests)"
 MAX_ANSWER_BYTES = 32 * 1024 * 1024  # a list page of 1000 workspaces is well under 2 MiB
 CHUNK = 64 * 1024
@@ -162,6 +164,10 @@ def _no_answer(exc: Exception, host: str) -> NoAnswer:
     unknown_host = _cause(exc, socket.gaierror)
     if unknown_host is not None and unknown_host.errno in UNKNOWN_HOST_ERRORS:
         return NoAnswer(f"{reason}: no such host", not_sent=True, curable=False)
+    if isinstance(exc, ValueError) and not isinstance(exc, requests.RequestException):
+        # http.client refusing our own request (a header value with a line break): not sent, and
+        # it would be refused again
+        return NoAnswer(f"{reason}: the request could not be sent", not_sent=True, curable=False)
     if _cause(exc, ssl.SSLCertVerificationError) is not None:
         return NoAnswer(f"{reason}: the TLS certificate was not accepted", not_sent=True, curable=False)
     if isinstance(exc, requests.exceptions.ConnectTimeout) or _cause(exc, NewConnectionError) is not None:
@@ -201,7 +207,13 @@ def exchange(
     watch: a token it has to fetch is an API call of its own, with its own deadline.
     """
     host = url.split("/")[2] if url.count("/") >= 2 else url
-    prepared = session.prepare_request(requests.Request(method, url, params=params, json=json, auth=auth))
+    try:
+        prepared = session.prepare_request(requests.Request(method, url, params=params, json=json, auth=auth))
+    except ModelArtsError:
+        raise  # from the token request that signing needed: already one clear error
+    except (requests.RequestException, ValueError) as exc:  # its text may quote a header: never shown
+        reason = f"cannot build a request to {host} ({type(exc).__name__})"
+        raise NoAnswer(reason, not_sent=True, curable=False) from None
     left = end - time.monotonic()
     if left <= 0:
         raise NoAnswer("not sent: no time left before the deadline", not_sent=True)

@@ -357,3 +357,20 @@ def test_generic_parameter_error_for_a_missing_workspace_is_not_found(emulator: 
     with pytest.raises(ApiError) as info:  # it exists: a real parameter error, not "gone"
         client.get_workspace(kept.id)
     assert not isinstance(info.value, NotFoundError)
+
+
+@pytest.mark.parametrize(
+    ("settings", "says"),
+    [
+        ({"modelarts_endpoint": "http://127.0.0.1:99999", "token": "t"}, "cannot build a request"),
+        ({"token": "secret\ntoken"}, "could not be sent"),
+        ({"access_key": "AK", "secret_key": "secret\nkey", "security_token": "secret\ntoken"}, "could not be sent"),
+    ],
+)
+def test_a_request_that_cannot_be_sent_fails_at_once_without_its_secrets(settings: dict[str, str], says: str) -> None:
+    with RawServer() as server:
+        explicit = {"project_id": "p" * 32, "modelarts_endpoint": server.url, **settings}
+        with timed() as took, pytest.raises(TransportError) as info:
+            ModelArtsClient(resolve(explicit=explicit, environ={})).list_workspaces()
+        assert server.seen == []
+    assert took[0] < SLACK and says in str(info.value) and "secret" not in str(info.value)
