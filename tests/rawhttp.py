@@ -35,9 +35,10 @@ def answer(
     reason: str = "X",
     length: bool = True,
 ) -> bytes:
-    """The bytes of an HTTP/1.1 answer; `length` False leaves out Content-Length (body ends at close)."""
+    """The bytes of an HTTP/1.1 answer; `length` False leaves out Content-Length (body ends at close).
+    It says `Connection: close`, as the server closes after each reply."""
     lines = [f"HTTP/1.1 {status} {reason}"]
-    merged = {"Content-Type": "application/json", **(headers or {})}
+    merged = {"Content-Type": "application/json", "Connection": "close", **(headers or {})}
     if length:
         merged["Content-Length"] = str(len(body))
     lines += [f"{name}: {value}" for name, value in merged.items()]
