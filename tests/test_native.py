@@ -28,6 +28,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from modelarts_provider import WorkspaceArgs, lifecycle, spec
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
+from modelarts_provider.errors import ModelArtsError
 from modelarts_provider.models import Workspace
 from modelarts_provider.native import schema
 from modelarts_provider.native.provider import ModelArtsProvider, PartialCreate, camel_text, split_id
@@ -237,3 +238,20 @@ def test_schema_is_well_formed() -> None:
     assert args == set(workspace["inputProperties"])
     typed = {camel(name) for name in NativeWorkspace.__annotations__}
     assert typed == set(workspace["properties"])
+
+
+def test_create_failed_is_still_cleaned_up(provider: ModelArtsProvider, emu: Emulator) -> None:
+    """Partial state is for a workspace that may be fine; CREATE_FAILED ones are deleted again."""
+    checked = run(provider.check(CheckRequest(URN, {}, wire(name="doomed-ws"), b""))).inputs
+    assert checked is not None
+    emu.add_fault(Fault("create_failed", method="POST"))
+    with pytest.raises(ModelArtsError) as failed:
+        run(provider.create(CreateRequest(URN, checked, 0.0, preview=False)))
+    assert not isinstance(failed.value, PartialCreate) and "CREATE_FAILED" in str(failed.value)
+    assert emu.counts()["DELETE"] == 1
+
+
+def test_engine_timeouts_win_over_the_defaults() -> None:
+    assert lifecycle.Call(timeout=5.0).seconds({"delete_timeout": 900.0}, "delete_timeout", 600.0) == 5.0
+    assert lifecycle.Call().seconds({"delete_timeout": 900.0}, "delete_timeout", 600.0) == 900.0
+    assert lifecycle.Call().seconds({}, "delete_timeout", 600.0) == 600.0
