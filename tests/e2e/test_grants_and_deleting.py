@@ -33,6 +33,7 @@ for item in json.load(open("program.json")):
     ws = Workspace(item["resource"], WorkspaceArgs(**args))
     pulumi.export(item["resource"] + "_grants", ws.grants)
 """
+EPS = "a0a0a0a0-1111-4222-8333-444455556666"
 CONSOLE_USER_ID = "d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0"
 TEAM = {"name": "gd-team", "auth_type": "INTERNAL", "grants": [{"user_name": "alice"}, {"user_name": "bob"}]}
 
@@ -81,10 +82,14 @@ def finish_delete_after_first_post(emu: Emulator, timeout: float = 60) -> None:
 
 
 class TestGrantsAndDeleting:
-    def test_up(self, emu: Emulator, project: Project) -> None:
+    def test_up_with_a_default_enterprise_project(self, emu: Emulator, project: Project) -> None:
         declare(project, team=TEAM, gone={"name": "gd-gone"}, stuck={"name": "gd-stuck"})
+        project.env["HW_ENTERPRISE_PROJECT_ID"] = EPS
         project.up()
-        assert set(by_name(emu)) == {"gd-team", "gd-gone", "gd-stuck"}
+        assert {n: w["enterprise_project_id"] for n, w in by_name(emu).items()} == dict.fromkeys(
+            ("gd-team", "gd-gone", "gd-stuck"), EPS
+        )
+        project.env["HW_ENTERPRISE_PROJECT_ID"] = "0"  # a changed default replaces nothing
         project.run("preview", "--expect-no-changes")
 
     def test_adding_a_third_user_previews_as_that_user_only(self, emu: Emulator, project: Project) -> None:
