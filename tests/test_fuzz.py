@@ -151,6 +151,8 @@ def fuzzed_client(server: RawServer, method: str = "token") -> ModelArtsClient:
     }
     if method == "token":
         explicit["token"] = "fuzz-token"
+    elif method == "agency":  # temporary credentials of an agency, asked for with AK/SK
+        explicit.update(access_key="AK", secret_key="fuzz-password", assume_role_agency="a", assume_role_domain="d")
     else:
         explicit.update(user_name="u", password="fuzz-password", domain_name="d")
     return ModelArtsClient(resolve(explicit=explicit, environ={}))
@@ -209,17 +211,20 @@ def test_any_answer_is_a_result_or_a_clear_error(server: RawServer, answer: Answ
 
 
 @FUZZ
-@given(answer=answers)
-def test_any_iam_answer_is_a_token_or_a_clear_error(server: RawServer, answer: Answer) -> None:
-    """The password token request gets the odd answer (the workspace call after it too)."""
-    from modelarts_provider.auth import TOKENS
+@given(answer=answers, method=st.sampled_from(["password", "agency"]))
+def test_any_iam_answer_is_a_credential_or_a_clear_error(server: RawServer, answer: Answer, method: str) -> None:
+    """The password token request, or the agency's temporary credentials, get the odd answer
+    (the workspace call after it too)."""
+    from modelarts_provider.auth import CREDENTIALS, TOKENS
 
     TOKENS.clear()
+    CREDENTIALS.clear()
     server.respond(reply(answer))
     try:
-        outcome(lambda: fuzzed_client(server, method="password").list_workspaces())
+        outcome(lambda: fuzzed_client(server, method=method).list_workspaces())
     finally:
         TOKENS.clear()
+        CREDENTIALS.clear()
 
 
 # the workspace asked for, with any name and odd other fields, so the state checks below run often
