@@ -26,6 +26,7 @@ from .errors import (
     TransportError,
     api_error_for,
 )
+from .gate import gate_for
 from .models import MaasWorkspaces, Workspace, WorkspacePage, WorkspaceSummary, parse
 from .quota_models import QuotaList
 from .retrying import Decision, Outcome, decide, retry_after_seconds
@@ -99,12 +100,7 @@ class ModelArtsClient:
         self._auth: authn.Authenticator | None = None
         self._lock = threading.Lock()
         self._project_lock = threading.Lock()
-        # Until the server has accepted one authenticated call, such calls go one at a time, and
-        # after a 401 nothing more is sent: parallel resources must not turn one wrong secret
-        # key into five bad signatures, which lock the key.
-        self._first_call = threading.Lock()
-        self._accepted = threading.Event()
-        self._rejected: AuthenticationError | None = None
+        self._gate = gate_for(settings.identity())  # shared by every client of this credential
         self.calls: Counter[str] = Counter()
 
     def __repr__(self) -> str:
@@ -222,7 +218,7 @@ class ModelArtsClient:
             return self._attempts(method, url, operation, params, json, auth, retry_post, end)
 
     def _raise_if_rejected(self, operation: str) -> None:
-        rejected = self._rejected
+        rejected = self._gate.rejected
         if rejected is not None:
             raise AuthenticationError(
                 operation,
@@ -264,21 +260,21 @@ class ModelArtsClient:
                 auth=auth,
             )
 
-        if auth is None or self._accepted.is_set():
+        if auth is None or self._gate.accepted.is_set():
             return send()
-        if not self._first_call.acquire(timeout=max(0.0, end - time.monotonic())):
+        if not self._gate.first_call.acquire(timeout=max(0.0, end - time.monotonic())):
             raise transport.NoAnswer("not sent: the first call of this run did not end in time", not_sent=True)
         try:
             self._raise_if_rejected(operation)
             response = send()
             status = response.status_code
             if status == 401 and not getattr(auth, "renewable", False):
-                self._rejected = AuthenticationError(operation, status, *_error_fields(response))
+                self._gate.rejected = AuthenticationError(operation, status, *_error_fields(response))
             elif status < 300 or status in (400, 403, 404):  # the credentials themselves were accepted
-                self._accepted.set()
+                self._gate.accepted.set()
             return response
         finally:
-            self._first_call.release()
+            self._gate.first_call.release()
 
     def _attempts(
         self,
@@ -368,7 +364,7 @@ class ModelArtsClient:
             note = wait + gave_up
         error = api_error_for(operation, status, *_error_fields(response), note=note)
         if isinstance(error, AuthenticationError):
-            self._rejected = error  # never again in this process: no lock-out loop
+            self._gate.rejected = error  # never again in this process: no lock-out loop
         return error
 
     @staticmethod

@@ -111,16 +111,19 @@ def check(
     return spec.normalize(props), []
 
 
-def plan(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
+def plan(olds: Mapping[str, Any], news: Mapping[str, Any], default_region: str | None = None) -> Plan:
     old = spec.unwrap(olds)
     if old.get("status") == "DELETING":
         # Found being deleted by a refresh, yet still declared: a new one is created (before the
         # old one is let go), and its create waits until the old one has released the name.
         return Plan(["status"], ["status"], False)
-    changed = spec.changed_fields(spec.unwrap(news), old)
-    replaces = [f for f in changed if f == "enterprise_project_id"]
+    changed = spec.changed_fields(spec.unwrap(news), old, default_region)
+    replaces = [f for f in changed if f in ("enterprise_project_id", "region")]
+    # Names are unique per project: a new workspace in the same project must wait for the old
+    # one's name; in another region (another project) it is created first.
+    same_project = "region" not in replaces
     name_stays = "name" not in changed
-    return Plan(changed, replaces, bool(replaces) and name_stays)
+    return Plan(changed, replaces, bool(replaces) and name_stays and same_project)
 
 
 # -- create -----------------------------------------------------------------------------------
@@ -133,7 +136,7 @@ def create(api: ModelArtsClient, props: Mapping[str, Any], call: Call) -> tuple[
     adopted = _find_adoptee(api, props, call)
     if adopted is not None:
         workspace = _converge(api, adopted, props)
-        return workspace.id, outputs(workspace, props)
+        return workspace.id, located(api, outputs(workspace, props))
     timeout = call.seconds(props, "create_timeout", spec.DEFAULT_CREATE_TIMEOUT)
     created = _post_once_effectively(api, props, timeout, call)
     try:
@@ -145,14 +148,14 @@ def create(api: ModelArtsClient, props: Mapping[str, Any], call: Call) -> tuple[
                 f"workspace {props['name']!r} ({created.id}) was created but could not be confirmed: {exc}; "
                 "it is kept in the stack and the next update continues from there",
                 created.id,
-                {**outputs(created, props), "status": ""},
+                located(api, {**outputs(created, props), "status": ""}),
             ) from None
         _discard(api, created.id, props["name"], call)
         raise WorkspaceStateError(
             f"workspace {props['name']!r} ({created.id}) was created but could not be confirmed, "
             f"so it was deleted again: {exc}"
         ) from None
-    return workspace.id, outputs(workspace, props)
+    return workspace.id, located(api, outputs(workspace, props))
 
 
 def _find_adoptee(api: ModelArtsClient, props: Mapping[str, Any], call: Call) -> Workspace | None:
@@ -287,13 +290,22 @@ def read(api: ModelArtsClient, id_: str, props: Mapping[str, Any]) -> tuple[str,
         workspace = api.get_workspace(id_)
     except NotFoundError:
         return None
-    keep = (*spec.CONTROL_FIELDS, spec.SECRET_INPUTS)
+    keep = (*spec.CONTROL_FIELDS, spec.SECRET_INPUTS, spec.DECLARED_REGION)
     controls = {k: props[k] for k in keep if props.get(k) is not None}
     # A state written before `grants` became the declared form keeps that in `declared_grants`.
     declared = props["declared_grants"] if "declared_grants" in props else props.get("grants")
     inputs = spec.normalize({**live_inputs(workspace), **controls})
     inputs["grants"] = spec.declared_view(declared or [], _live_grants(workspace))
-    return workspace.id, outputs(workspace, inputs), inputs
+    if props.get(spec.DECLARED_REGION):
+        inputs["region"] = api.settings.region
+    return workspace.id, located(api, outputs(workspace, inputs)), inputs
+
+
+def located(api: ModelArtsClient, outs: dict[str, Any]) -> dict[str, Any]:
+    """The outputs with the region and project the workspace lives in, which later calls use."""
+    outs["region"] = api.settings.region
+    outs["project_id"] = api.project_id
+    return outs
 
 
 def _live_grants(workspace: Workspace) -> list[dict[str, Any]]:
@@ -314,7 +326,8 @@ def live_inputs(workspace: Workspace) -> dict[str, Any]:
 def outputs(workspace: Workspace, props: Mapping[str, Any]) -> dict[str, Any]:
     """`grants` in the checked inputs' form (what a preview plans for it), and the server's view
     of the same grants, ids and names filled in, in `server_grants`."""
-    outs = {k: props[k] for k in (*spec.CONTROL_FIELDS, spec.SECRET_INPUTS) if props.get(k) is not None}
+    kept = (*spec.CONTROL_FIELDS, spec.SECRET_INPUTS, spec.DECLARED_REGION)
+    outs = {k: props[k] for k in kept if props.get(k) is not None}
     declared = props.get("grants") or []
     live = _live_grants(workspace)
     outs.update(
@@ -327,6 +340,8 @@ def outputs(workspace: Workspace, props: Mapping[str, Any]) -> dict[str, Any]:
             "server_grants": spec.server_view(declared, live),
             "enterprise_project_id": workspace.enterprise_project_id,
             "enterprise_project_name": workspace.enterprise_project_name,
+            "region": props.get("region") or "",  # `located` sets both from the client that was used
+            "project_id": props.get("project_id") or "",
             "owner": workspace.owner,
             "status": workspace.status,
             "status_info": workspace.status_info,
@@ -359,7 +374,7 @@ def update(
 
         server = old["server_grants"] if "server_grants" in old else old.get("grants")  # older states
         workspace = Workspace.model_validate({**old, "id": id_, "grants": server or []})
-    return outputs(workspace, props)
+    return located(api, outputs(workspace, props))
 
 
 # -- delete -----------------------------------------------------------------------------------

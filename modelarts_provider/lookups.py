@@ -114,20 +114,22 @@ def as_result(w: WorkspaceSummary) -> GetWorkspaceResult:
     )
 
 
-_CLIENT: ModelArtsClient | None = None
+_CLIENTS: dict[str | None, ModelArtsClient] = {}
 
 
-def _client() -> ModelArtsClient:
-    global _CLIENT
-    if _CLIENT is None:
+def _client(region: str | None = None) -> ModelArtsClient:
+    """One client per region for the program (the configured region when None)."""
+    if region is not None and (not isinstance(region, str) or not spec.REGION_PATTERN.match(region)):
+        raise InputError(f"region must be a region id such as 'cn-north-4', got {region!r}")
+    if region not in _CLIENTS:
         config: dict[str, Any] = {}
         for key, _env in SOURCES.values():
             if key:
                 value = runtime.get_config(key)
                 if value is not None:
                     config[key] = value
-        _CLIENT = ModelArtsClient(resolve(config=config))
-    return _CLIENT
+        _CLIENTS[region] = ModelArtsClient(resolve(config=config).for_location(region))
+    return _CLIENTS[region]
 
 
 P = ParamSpec("P")
@@ -146,13 +148,15 @@ def _bounded(lookup: Callable[P, R]) -> Callable[P, R]:
 
 
 @_bounded
-def get_workspace(id: str) -> GetWorkspaceResult:
-    """One workspace by id, with its grants."""
-    return as_result(_client().get_workspace(id))
+def get_workspace(id: str, region: str | None = None) -> GetWorkspaceResult:
+    """One workspace by id, with its grants; `region` when it lives elsewhere than the default."""
+    return as_result(_client(region).get_workspace(id))
 
 
-def get_workspace_output(id: pulumi.Input[str]) -> pulumi.Output[GetWorkspaceResult]:
-    return pulumi.Output.from_input(id).apply(get_workspace)
+def get_workspace_output(
+    id: pulumi.Input[str], region: pulumi.Input[str | None] = None
+) -> pulumi.Output[GetWorkspaceResult]:
+    return pulumi.Output.all(id, region).apply(lambda args: get_workspace(*args))
 
 
 @_bounded
@@ -187,15 +191,17 @@ def get_workspaces(
     sort_by: str | None = None,
     order: str | None = None,
     filter_accessible: bool | None = None,
+    region: str | None = None,
 ) -> GetWorkspacesResult:
     """Workspaces matching every filter given, every page, in the API's order.
 
     `name` is the API's substring match; `enterprise_project_id` one enterprise project;
     `sort_by` `name` (default), `update_time` or `status`; `order` `desc` (default) or `asc`;
-    `filter_accessible=True` only the workspaces the caller may use.
+    `filter_accessible=True` only the workspaces the caller may use; `region` another region
+    than the configured one.
     """
     _check_filters(name, enterprise_project_id, sort_by, order, filter_accessible)
-    found = _client().iter_workspaces(
+    found = _client(region).iter_workspaces(
         name=name,
         enterprise_project_id=enterprise_project_id,
         sort_by=sort_by,
@@ -211,8 +217,9 @@ def get_workspaces_output(
     sort_by: pulumi.Input[str | None] = None,
     order: pulumi.Input[str | None] = None,
     filter_accessible: pulumi.Input[bool | None] = None,
+    region: pulumi.Input[str | None] = None,
 ) -> pulumi.Output[GetWorkspacesResult]:
-    return pulumi.Output.all(name, enterprise_project_id, sort_by, order, filter_accessible).apply(
+    return pulumi.Output.all(name, enterprise_project_id, sort_by, order, filter_accessible, region).apply(
         lambda args: get_workspaces(*args)
     )
 

@@ -29,7 +29,7 @@ from pulumi.runtime.settings import get_engine
 
 from . import lifecycle, spec
 from .errors import ModelArtsError
-from .settings import SECRET_FIELDS, SOURCES, default_enterprise_project, resolve
+from .settings import SECRET_FIELDS, SOURCES, Settings, default_enterprise_project, resolve
 
 if TYPE_CHECKING:  # requests and pydantic load on the first API call, not for check/diff/preview
     from .client import ModelArtsClient
@@ -128,17 +128,54 @@ class WorkspaceProvider(ResourceProvider):
                 "credentials out of the state entirely"
             )
 
-    def _client(self) -> ModelArtsClient:
-        client: ModelArtsClient | None = getattr(self, "_api", None)
+    def _settings(self) -> Settings:
+        """The configured (default) settings, resolved once per process."""
+        settings: Settings | None = getattr(self, "_default_settings", None)
+        if settings is None:
+            settings = self._default_settings = resolve(config=getattr(self, "_config", {}))
+        return settings
+
+    def _client(self, props: Mapping[str, Any] | None = None) -> ModelArtsClient:
+        """The client of the region and project a workspace lives in: recorded in `props` (old
+        outputs), else declared, else the configured default. One per location and process."""
+        props = spec.unwrap(props or {})
+        region = props.get("region") or self._settings().region
+        project_id = props.get("project_id") or None
+        regional = self._located_client(region, None)  # the region's own project, like a new workspace
+        if project_id is None or project_id == regional.project_id:
+            return regional
+        return self._located_client(region, project_id)
+
+    def _located_client(self, region: str | None, project_id: str | None) -> ModelArtsClient:
+        clients: dict[tuple[str | None, str | None], ModelArtsClient] = self.__dict__.setdefault("_apis", {})
+        client = clients.get((region, project_id))
         if client is not None:
             return client
         with _CLIENT_LOCK:
-            if getattr(self, "_api", None) is None:
+            if (region, project_id) not in clients:
                 from .client import ModelArtsClient
 
-                settings = resolve(config=getattr(self, "_config", {}))
-                self._api = ModelArtsClient(settings)
-            return self._api
+                clients[(region, project_id)] = ModelArtsClient(self._settings().for_location(region, project_id))
+            return clients[(region, project_id)]
+
+    def _note_location(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> None:
+        """Say in the preview when a workspace lives elsewhere than the current default: it stays
+        there (read, update and delete use the recorded region and project)."""
+        old, new = spec.unwrap(olds), spec.unwrap(news)
+        region, project_id = old.get("region"), old.get("project_id")
+        if new.get("region") or not region:
+            return
+        try:
+            default = self._settings()
+        except ModelArtsError:
+            return
+        elsewhere = region != default.region or (default.project_id and project_id != default.project_id)
+        if elsewhere:
+            _progress(
+                f"workspace {old.get('name')!r} ({old.get('workspace_id')}) lives in region {region} "
+                f"(project {project_id}), not in the current default {default.region}"
+                f"{f' (project {default.project_id})' if default.project_id else ''}; it is managed there"
+            )
 
     def __getstate__(self) -> dict[str, Any]:
         return {}  # never pickle a configured client, its session or its settings
@@ -151,7 +188,12 @@ class WorkspaceProvider(ResourceProvider):
         return CheckResult(props, [CheckFailure(f.property, f.reason) for f in failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        plan = lifecycle.plan(olds, news)
+        self._note_location(olds, news)
+        try:
+            default_region = self._settings().region
+        except ModelArtsError:
+            default_region = None
+        plan = lifecycle.plan(olds, news, default_region)
         return DiffResult(
             changes=plan.changes, replaces=plan.replaces, delete_before_replace=plan.delete_before_replace
         )
@@ -160,12 +202,12 @@ class WorkspaceProvider(ResourceProvider):
 
     @_one_line_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
-        id_, outs = lifecycle.create(self._client(), props, _CALL)
+        id_, outs = lifecycle.create(self._client({"region": spec.unwrap(props).get("region")}), props, _CALL)
         return CreateResult(id_, _secret_derived(outs))
 
     @_one_line_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        found = lifecycle.read(self._client(), id_, props)
+        found = lifecycle.read(self._client(props), id_, props)
         if found is None:
             return ReadResult("", {})
         id_, outs, inputs = found
@@ -173,8 +215,8 @@ class WorkspaceProvider(ResourceProvider):
 
     @_one_line_errors
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(_secret_derived(lifecycle.update(self._client(), id_, olds, news, _CALL)))
+        return UpdateResult(_secret_derived(lifecycle.update(self._client(olds), id_, olds, news, _CALL)))
 
     @_one_line_errors
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        lifecycle.delete(self._client(), id_, props, _CALL)
+        lifecycle.delete(self._client(props), id_, props, _CALL)

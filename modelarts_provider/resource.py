@@ -24,13 +24,14 @@ class Grant:
 
 @dataclass
 class WorkspaceArgs:
-    """Inputs of a workspace. Everything updates in place except `enterprise_project_id`."""
+    """Inputs of a workspace. Everything updates in place except `enterprise_project_id` and `region`."""
 
     name: pulumi.Input[str]
     description: pulumi.Input[str] | None = None
     auth_type: pulumi.Input[str] | None = None  # PUBLIC (default), PRIVATE or INTERNAL
     grants: pulumi.Input[Sequence[pulumi.Input[Grant | Mapping[str, Any]]]] | None = None
     enterprise_project_id: pulumi.Input[str] | None = None  # default: huaweicloud:enterpriseProjectId, else "0"
+    region: pulumi.Input[str] | None = None  # default: huaweicloud:region at create; a change replaces
     adopt_id: pulumi.Input[str] | None = None  # take over this existing workspace on create
     adopt_by_name: pulumi.Input[bool] | None = None  # take over the workspace named `name`, if any
     create_timeout: pulumi.Input[float] | None = None  # seconds, default 600
@@ -103,6 +104,8 @@ class Workspace(Resource, module="modelarts", name="Workspace"):
     server_grants: pulumi.Output[list[dict[str, str]]]  # the same grants as the server holds them
     enterprise_project_id: pulumi.Output[str]
     enterprise_project_name: pulumi.Output[str]
+    region: pulumi.Output[str]  # where the workspace lives (recorded at create)
+    project_id: pulumi.Output[str]  # its project in that region
     owner: pulumi.Output[str]
     status: pulumi.Output[str]
     status_info: pulumi.Output[str]

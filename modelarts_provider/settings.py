@@ -42,6 +42,7 @@ SOURCES: dict[str, tuple[str | None, str | None]] = {
     "assume_role_domain": (None, "HW_ASSUME_ROLE_DOMAIN_NAME"),
     "assume_role_duration": (None, "HW_ASSUME_ROLE_DURATION"),
     "modelarts_endpoint": ("modelarts:endpoint", "HW_MODELARTS_ENDPOINT"),
+    "modelarts_endpoints": ("modelarts:endpoints", "HW_MODELARTS_ENDPOINTS"),
     "enterprise_project_id": ("huaweicloud:enterpriseProjectId", "HW_ENTERPRISE_PROJECT_ID"),
     "connect_timeout": ("modelarts:connectTimeout", None),
     "read_timeout": ("modelarts:readTimeout", None),
@@ -65,7 +66,8 @@ class Settings:
 
     region: str | None = None
     project_id: str | None = None
-    modelarts_endpoint: str | None = None
+    modelarts_endpoint: str | None = None  # the default region's; others use modelarts_endpoints
+    modelarts_endpoints: dict[str, str] = field(default_factory=dict)  # region -> ModelArts endpoint
     enterprise_project_id: str | None = None  # for workspaces created without one
     auth_url: str | None = None
     access_key: str | None = None
@@ -111,6 +113,8 @@ class Settings:
 
     @property
     def modelarts_url(self) -> str:
+        if self.region and self.region in self.modelarts_endpoints:
+            return self.modelarts_endpoints[self.region].rstrip("/")
         if self.modelarts_endpoint:
             return self.modelarts_endpoint.rstrip("/")
         return f"https://modelarts.{self._require_region('the ModelArts endpoint')}.{self.cloud}"
@@ -123,6 +127,15 @@ class Settings:
             return url[: -len("/v3")] if url.endswith("/v3") else url
         return f"https://iam.{self._require_region('the IAM endpoint')}.{self.cloud}"
 
+    def for_location(self, region: str | None, project_id: str | None = None) -> Settings:
+        """The settings of another region (and a pinned project): the single ModelArts endpoint
+        and the configured project id belong to the default region only; the endpoints map,
+        the credentials and everything else apply everywhere."""
+        region = region or self.region
+        if region == self.region:
+            return self if not project_id or project_id == self.project_id else replace(self, project_id=project_id)
+        return replace(self, region=region, project_id=project_id, modelarts_endpoint=None)
+
     @property
     def assumes_role(self) -> bool:
         """True when every API call uses temporary credentials of an agency (`assumeRole`)."""
@@ -134,6 +147,20 @@ class Settings:
                 f"cannot derive {what}: set huaweicloud:region (HW_REGION_NAME) or the endpoint itself"
             )
         return self.region
+
+    def identity(self) -> tuple[str, ...]:
+        """Who signs in, whatever the region or project (no secret in clear)."""
+        import hashlib
+
+        secret = self.password or self.secret_key or self.token or ""
+        return (
+            self.domain_name or "",
+            self.user_name or "",
+            self.access_key or "",
+            hashlib.sha256(secret.encode()).hexdigest(),
+            self.assume_role_domain or "",
+            self.assume_role_agency or "",
+        )
 
     def credential_fingerprint(self) -> tuple[str, ...]:
         """What distinguishes one identity from another, for caches (no secret in clear)."""
@@ -186,6 +213,20 @@ def _as_number(name: str, value: Any, kind: type[int] | type[float], minimum: fl
     if number < minimum:
         raise ConfigurationError(f"{name} must be at least {minimum}, got {value!r}")
     return number
+
+
+def _as_endpoints(name: str, value: Any) -> dict[str, str]:
+    """A map region -> endpoint, given as an object or its JSON text."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ConfigurationError(f"{name} must be a map of region to endpoint URL, got {value[:60]!r}") from None
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ConfigurationError(f"{name} must be a map of region to endpoint URL")
+    for region, url in value.items():
+        _check_endpoint(f"{name}[{region!r}]", url.rstrip("/"))
+    return {k: v.rstrip("/") for k, v in value.items()}
 
 
 def _is_loopback(host: str) -> bool:
@@ -269,6 +310,8 @@ def resolve(
             resolved[name] = _as_number(str(source), value, int, 0)
         elif name in {"connect_timeout", "read_timeout", "retry_deadline"}:
             resolved[name] = _as_number(str(source), value, float, 0.001)
+        elif name == "modelarts_endpoints":
+            resolved[name] = _as_endpoints(str(source), value)
         elif name == "assume_role_duration":
             resolved[name] = _as_number(str(source), value, int, MIN_ASSUME_DURATION)
             if resolved[name] > MAX_ASSUME_DURATION:

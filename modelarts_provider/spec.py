@@ -25,8 +25,13 @@ MAX_TIMEOUT = 24 * 3600.0
 
 API_FIELDS = ("name", "description", "auth_type", "grants", "enterprise_project_id")
 CONTROL_FIELDS = ("adopt_id", "adopt_by_name", "create_timeout", "delete_timeout")
-INPUT_FIELDS = API_FIELDS + CONTROL_FIELDS
+# Where the workspace lives: `region` is declared (optional, default from config at create);
+# both it and `project_id` are recorded in the state, and read/update/delete use them.
+LOCATION_FIELDS = ("region", "project_id")
+INPUT_FIELDS = (*API_FIELDS, "region", *CONTROL_FIELDS)
+REGION_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 OUTPUT_FIELDS = (
+    "project_id",
     "workspace_id",
     "owner",
     "status",
@@ -40,6 +45,10 @@ OUTPUT_FIELDS = (
 DERIVED_OUTPUTS = {"grants": ("server_grants",), "enterprise_project_id": ("enterprise_project_name",)}
 # Hidden input (Pulumi does not display `__` properties): the inputs that hold a secret.
 SECRET_INPUTS = "__secret_inputs"
+# Hidden marker: `region` was declared. The `region` output is always where the workspace lives;
+# a refresh puts it back into the inputs only when it was declared (else a preview would show
+# an undeclared region as removed).
+DECLARED_REGION = "__declared_region"
 GRANT_FIELDS = ("user_id", "user_name", "user_type")
 
 
@@ -218,6 +227,12 @@ def _enterprise_project_rule(value: Any, _props: Mapping[str, Any]) -> list[Fail
     return [Failure("enterprise_project_id", reason)] if reason else []
 
 
+def _region_rule(value: Any, _props: Mapping[str, Any]) -> list[Failure]:
+    if not isinstance(value, str) or not 2 <= len(value) <= 64 or not REGION_PATTERN.match(value):
+        return [Failure("region", f"must be a region id such as cn-north-4, got {value!r}")]
+    return []
+
+
 def _adopt_id_rule(value: Any, _props: Mapping[str, Any]) -> list[Failure]:
     if not isinstance(value, str) or not WORKSPACE_ID_PATTERN.match(value):
         return [Failure("adopt_id", f"must be a workspace id of 32 lower-case hex characters, got {value!r}")]
@@ -251,6 +266,7 @@ RULES: dict[str, Rule] = {
     "auth_type": _auth_type_rule,
     "grants": _grants_rule,
     "enterprise_project_id": _enterprise_project_rule,
+    "region": _region_rule,
     "adopt_id": _adopt_id_rule,
     "adopt_by_name": _adopt_by_name_rule,
     "create_timeout": _timeout_rule("create_timeout"),
@@ -325,6 +341,8 @@ def normalize(props: Mapping[str, Any]) -> dict[str, Any]:
     out.setdefault("delete_timeout", DEFAULT_DELETE_TIMEOUT)
     if secret_inputs(props):
         out[SECRET_INPUTS] = sorted(secret_inputs(props))
+    if props.get("region") is not None or props.get(DECLARED_REGION):
+        out[DECLARED_REGION] = True
     return out
 
 
@@ -374,7 +392,7 @@ def server_view(declared: Sequence[Mapping[str, Any]], live: Sequence[Mapping[st
     return [have for _, have in pairs] + leftover
 
 
-def changed_fields(news: Mapping[str, Any], olds: Mapping[str, Any]) -> list[str]:
+def changed_fields(news: Mapping[str, Any], olds: Mapping[str, Any], default_region: str | None = None) -> list[str]:
     """Fields whose declared value differs from the old state (unknown = may change)."""
     new, old = normalize(news), normalize(olds)
     changed = []
@@ -387,6 +405,11 @@ def changed_fields(news: Mapping[str, Any], olds: Mapping[str, Any]) -> list[str
                 changed.append(key)
         elif want != have:
             changed.append(key)
+    # An undeclared region keeps the recorded one; a state without one (older releases) counts
+    # as the region the default points at (`default_region`), recorded when it is next read.
+    want, have = new.get("region"), old.get("region") or default_region
+    if _has_unknown(want) or (want is not None and have is not None and want != have):
+        changed.append("region")
     return changed
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from modelarts_provider.auth import TOKENS
 from modelarts_provider.emulator import Emulator, EmulatorConfig
+from modelarts_provider.gate import forget_all
 from modelarts_provider.pytest_plugin import stack_env
 from modelarts_provider.settings import Settings, resolve
 
@@ -16,8 +17,10 @@ from modelarts_provider.settings import Settings, resolve
 @pytest.fixture(autouse=True)
 def _fresh_token_cache() -> Iterator[None]:
     TOKENS.clear()
+    forget_all()
     yield
     TOKENS.clear()
+    forget_all()
 
 
 @pytest.fixture

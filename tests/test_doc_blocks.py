@@ -33,6 +33,10 @@ SKIPPED: dict[tuple[str, str], str] = {
         "names the reader's agency and account; tests/e2e/test_least_privilege.py runs a stack through "
         "the emulator's agency (HW_ASSUME_ROLE_* form) and tests/test_credentials.py reads the config object"
     ),
+    ("docs/configuration.md", "pulumi config set modelarts:endpoints"): (
+        "names a real region's endpoint; tests/e2e/test_regions.py runs a stack over two regions with "
+        "the same map (HW_MODELARTS_ENDPOINTS form) against two emulators"
+    ),
     ("docs/reliability.md", "RELIABILITY_FIGURES="): (
         "runs the fault and load suites themselves (minutes); CI runs them on every change anyway"
     ),

@@ -23,7 +23,7 @@ def emu(monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
     with Emulator(EmulatorConfig()) as emulator:
         for key, value in hw_env(emulator).items():
             monkeypatch.setenv(key, value)
-        monkeypatch.setattr(lookups, "_CLIENT", None)
+        monkeypatch.setattr(lookups, "_CLIENTS", {})
         yield emulator
 
 

@@ -24,6 +24,9 @@ class EmulatorConfig:
     domain: str = "emulator-domain"
     project_id: str = "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e"
     region: str = "cn-north-4"
+    # Projects of the account in other regions (region -> project id), which IAM lists like the
+    # real one; their ModelArts is another emulator (multi-region tests).
+    other_projects: dict[str, str] = field(default_factory=dict)
     # An agency the configured user may assume (POST /v3.0/OS-CREDENTIAL/securitytokens), defined
     # by the delegating account `agency_domain`; its temporary credentials act in this project.
     agency_name: str = "emulator-agency"

@@ -279,13 +279,18 @@ class Iam:
     def projects(self, name: str | None) -> dict[str, Any]:
         """`GET /v3/projects` answer, filtered by name like IAM does."""
         cfg = self._config
-        project = {
-            "id": cfg.project_id,
-            "name": cfg.region,
-            "domain_id": self.domain_id,
-            "parent_id": self.domain_id,
-            "description": "",
-            "enabled": True,
-            "is_domain": False,
-        }
-        return {"projects": [project] if name in (None, cfg.region) else []}
+        every = {cfg.region: cfg.project_id, **cfg.other_projects}
+        projects = [
+            {
+                "id": project_id,
+                "name": region,
+                "domain_id": self.domain_id,
+                "parent_id": self.domain_id,
+                "description": "",
+                "enabled": True,
+                "is_domain": False,
+            }
+            for region, project_id in every.items()
+            if name in (None, region)
+        ]
+        return {"projects": projects}

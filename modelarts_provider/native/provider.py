@@ -214,9 +214,11 @@ class ModelArtsProvider(Provider):
             return CreateResponse(resource_id="", properties=self._answer(planned, secrets))
         call = self._call(request.urn, request.timeout)
         try:
-            resource_id, outputs = await self._run(lifecycle.create, self._client(), props, call)
+            resource_id, outputs = await self._run(lifecycle.create, self._client(props.get("region")), props, call)
         except lifecycle.CreatedUnconfirmed as exc:
             raise PartialCreate(str(exc), exc.workspace_id, self._answer(exc.outputs, secrets)) from None
+        if props.get("region") and props["region"] != self._settings(None).region:
+            resource_id = f"{props['region']}/{resource_id}"  # read/update/delete find it there
         return CreateResponse(resource_id=resource_id, properties=self._answer(outputs, secrets))
 
     async def read(self, request: ReadRequest) -> ReadResponse:

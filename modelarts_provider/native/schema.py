@@ -30,7 +30,7 @@ DYNAMIC_ONLY = frozenset({"adopt_id", "adopt_by_name", "create_timeout", "delete
 # Outputs kept in the state for the lifecycle's own use, not part of the public schema.
 INTERNAL_OUTPUTS = frozenset({"declared_grants"})
 # Changing these replaces the workspace.
-REPLACE_ON_CHANGE = frozenset({"enterprise_project_id"})
+REPLACE_ON_CHANGE = frozenset({"enterprise_project_id", "region"})
 
 _GRANTS = {"type": "array", "items": {"$ref": f"#/types/{GRANT}"}}
 TYPES: dict[str, dict[str, Any]] = {

@@ -49,6 +49,8 @@ class NativeWorkspace(pulumi.CustomResource):
     server_grants: pulumi.Output[list[dict[str, str]]]
     enterprise_project_id: pulumi.Output[str]
     enterprise_project_name: pulumi.Output[str]
+    region: pulumi.Output[str]
+    project_id: pulumi.Output[str]
     owner: pulumi.Output[str]
     status: pulumi.Output[str]
     status_info: pulumi.Output[str]
