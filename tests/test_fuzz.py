@@ -32,6 +32,7 @@ from modelarts_provider.emulator.errors import ApiError as EmulatorApiError
 from modelarts_provider.emulator.iam import UserDirectory
 from modelarts_provider.emulator.store import WorkspaceStore
 from modelarts_provider.errors import ModelArtsError
+from modelarts_provider.gate import forget_all
 from modelarts_provider.models import Workspace, WorkspaceSummary
 from modelarts_provider.provider import WorkspaceProvider
 from modelarts_provider.settings import resolve
@@ -155,6 +156,7 @@ def fuzzed_client(server: RawServer, method: str = "token") -> ModelArtsClient:
         explicit.update(access_key="AK", secret_key="fuzz-password", assume_role_agency="a", assume_role_domain="d")
     else:
         explicit.update(user_name="u", password="fuzz-password", domain_name="d")
+    forget_all()  # each example is a new run: an earlier example's 401 must not stop this one
     return ModelArtsClient(resolve(explicit=explicit, environ={}))
 
 
