@@ -162,6 +162,21 @@ def test_check_keeps_secrets_and_names_fields_in_camel_case(provider: ModelArtsP
     assert "authType" in reasons["grants"] and "adoptId" in reasons
 
 
+def test_default_enterprise_project_only_for_new_workspaces(
+    provider: ModelArtsProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    eps = "c1c1c1c1-1111-4222-8333-444455556666"
+    monkeypatch.setenv("HW_ENTERPRISE_PROJECT_ID", eps)
+    new = run(provider.check(CheckRequest(URN, {}, wire(name="native-eps"), b""))).inputs
+    assert new is not None and new["enterpriseProjectId"].value == eps
+    kept = run(
+        provider.check(
+            CheckRequest(URN, wire(name="native-eps", enterpriseProjectId="0"), wire(name="native-eps"), b"")
+        )
+    )
+    assert kept.inputs is not None and kept.inputs["enterpriseProjectId"].value == "0"
+
+
 def test_lifecycle_preview_partial_state_and_functions(provider: ModelArtsProvider, emu: Emulator) -> None:
     inputs = wire(
         name="native-ws", description=pv("hush", secret=True), authType="INTERNAL", grants=[{"userName": "a"}]

@@ -46,7 +46,7 @@ from pulumi.provider.experimental.provider import (
 
 from .. import lifecycle, spec
 from ..errors import ConfigurationError, ModelArtsError
-from ..settings import SOURCES, Settings, resolve
+from ..settings import SOURCES, Settings, default_enterprise_project, resolve
 from . import quotas as quota_face
 from . import schema
 from .values import camel, plain_map, secret_fields, to_plain, unknown, wire_map
@@ -167,7 +167,9 @@ class ModelArtsProvider(Provider):
         if quota_face.handles(request.urn):
             return await self._quotas.check(request, camel_text)
         news = plain_map(request.new_inputs)
-        props, failures = lifecycle.check(news)
+        # an existing workspace keeps its enterprise project; the configured default is for new ones
+        olds = plain_map(request.old_inputs) if request.old_inputs else None
+        props, failures = lifecycle.check(news, olds, default_enterprise_project(self._config))
         found = [CheckFailure(camel_text(f.property), camel_text(f.reason)) for f in failures]
         found += [
             CheckFailure(
