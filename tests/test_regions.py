@@ -90,3 +90,17 @@ def test_lookups_take_a_region(monkeypatch: pytest.MonkeyPatch) -> None:
         assert lookups._CLIENTS["ap-southeast-1"].settings.region == "ap-southeast-1"
         with pytest.raises(InputError, match="region must be a region id"):
             lookups.get_workspace("0", region="Nowhere Land")
+
+
+def test_password_tokens_one_per_project() -> None:
+    from modelarts_provider.emulator import EmulatorConfig
+
+    config = EmulatorConfig(other_projects={"ap-southeast-1": "5e" * 16})
+    with Emulator(config) as emu:
+        base = settings_for(emu, "password")
+        north = ModelArtsClient(base)
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda _: north.list_workspaces(), range(8)))
+        south = [ModelArtsClient(base.for_location("ap-southeast-1")) for _ in range(3)]
+        assert {client.project_id for client in south} == {"5e" * 16}
+        assert emu.route_counts()["POST /v3/auth/tokens"] == 2  # one per project, not per client or call

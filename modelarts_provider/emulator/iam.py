@@ -158,19 +158,20 @@ class Iam:
             raise iam_bad_request("auth.scope must be an object")
         if "project" in scope:
             project = _obj(scope, "project", "auth.scope.project")
+            every = {cfg.region: cfg.project_id, **cfg.other_projects}  # region -> project id
             if "id" in project:
-                if project["id"] != cfg.project_id:
+                if project["id"] not in every.values():
                     raise iam_bad_request(
                         f"scope project id {str(project['id'])[:64]!r} not found; this emulator has {cfg.project_id!r}"
                     )
-            elif "name" in project:
-                if project["name"] != cfg.region:
+                return str(project["id"])
+            if "name" in project:
+                if project["name"] not in every:
                     raise iam_bad_request(
                         f"scope project name {str(project['name'])[:64]!r} not found; this emulator has {cfg.region!r}"
                     )
-            else:
-                raise iam_bad_request("auth.scope.project needs a name or an id")
-            return cfg.project_id
+                return every[project["name"]]
+            raise iam_bad_request("auth.scope.project needs a name or an id")
         if "domain" in scope:
             domain = _obj(scope, "domain", "auth.scope.domain")
             if domain.get("name", cfg.domain) != cfg.domain or domain.get("id", self.domain_id) != self.domain_id:
@@ -198,7 +199,8 @@ class Iam:
             "user": {"id": token.user_id, "name": cfg.user, "domain": domain, "password_expires_at": ""},
         }
         if project_id is not None:
-            body["project"] = {"id": project_id, "name": cfg.region, "domain": domain}
+            names = {pid: region for region, pid in {cfg.region: cfg.project_id, **cfg.other_projects}.items()}
+            body["project"] = {"id": project_id, "name": names.get(project_id, cfg.region), "domain": domain}
         else:
             body["domain"] = domain
         return value, {"token": body}
