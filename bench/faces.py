@@ -118,7 +118,7 @@ def seconds(results: Results, count: int, label: str, face: str) -> list[float]:
     return [m.seconds for m in results.get((count, label, face), [])]
 
 
-def render(args: argparse.Namespace, results: Results, facts: dict[str, str], plotted: bool) -> str:
+def render(args: argparse.Namespace, results: Results, facts: dict[str, str], picture: str | None) -> str:
     p = args.parallel
     lines = [
         "# Benchmark: dynamic face against native plugin",
@@ -174,8 +174,8 @@ def render(args: argparse.Namespace, results: Results, facts: dict[str, str], pl
                 )
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|:-:|"]
     lines += [f"| {name} | {got} | {'yes' if ok else '**no**'} |" for name, got, ok in targets]
-    if plotted:
-        lines += ["", "![time against N for both faces and both floors](faces.png)"]
+    if picture:
+        lines += ["", f"![time against N for both faces and both floors]({picture})"]
     lines.append("")
     return "\n".join(lines)
 
@@ -223,8 +223,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     results, facts = run(args)
-    plotted = plot(args, results, args.out.with_name("faces.png"))
-    report = render(args, results, facts, plotted)
+    picture = args.out.with_name(args.out.stem.removeprefix("RESULTS-") + ".png")  # RESULTS-faces.md: faces.png
+    plotted = plot(args, results, picture) if len(args.sizes) > 1 else False
+    report = render(args, results, facts, picture.name if plotted else None)
     args.out.write_text(report)
     print(report)
     return 0
