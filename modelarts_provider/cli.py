@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m modelarts_provider", description=__doc__)
     groups = parser.add_subparsers(dest="group", required=True)
     workspaces = groups.add_parser("workspaces", help="ModelArts workspaces")
+    workspaces.add_argument("--region", help="another region than HW_REGION_NAME (its project is looked up)")
     commands = workspaces.add_subparsers(dest="command", required=True)
     listing = commands.add_parser("list", help="list workspaces (every page)")
     listing.add_argument("--name", help="only names containing this text")
@@ -177,12 +178,15 @@ def resource_names(names: Sequence[str]) -> list[str]:
     return out
 
 
-def adoption_code(workspaces: Sequence[Workspace], skipped: Sequence[tuple[WorkspaceSummary, str]] = ()) -> str:
+def adoption_code(
+    workspaces: Sequence[Workspace], skipped: Sequence[tuple[WorkspaceSummary, str]] = (), region: str | None = None
+) -> str:
     """Ready-to-paste stack code that adopts each workspace as it is, so `up` writes nothing.
 
     Declared form throughout: grants by user_id (as the API identifies them, the user name as a
     comment), user_type only when not IAM, enterprise_project_id only when not "0".
     `skipped` workspaces (with the reason) are listed as comments, so nothing disappears silently.
+    `region` (another region than the default) is declared on each workspace.
     """
     lines = [ADOPTION_HEADER]
     if workspaces:
@@ -211,6 +215,8 @@ def adoption_code(workspaces: Sequence[Workspace], skipped: Sequence[tuple[Works
         if w.enterprise_project_id != "0":
             note = f"  # {_comment(w.enterprise_project_name)}" if w.enterprise_project_name else ""
             args.append(f"enterprise_project_id={_py_str(w.enterprise_project_id)},{note}")
+        if region:
+            args.append(f"region={_py_str(region)},")
         args.append(f"adopt_id={_py_str(w.id)},")
         body = "\n".join(f"        {arg}" for arg in args)
         lines += ["", f"Workspace(\n    {_py_str(resource)},\n    WorkspaceArgs(\n{body}\n    ),\n)"]
@@ -293,7 +299,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             print(f"pulumi state delete --yes '{urn}'", file=sys.stderr)
         return 0
     try:
-        settings = resolve()
+        settings = resolve().for_location(args.region)
         with time_limit(settings.retry_deadline):
             return _command(args, ModelArtsClient(settings))
     except ModelArtsError as exc:
@@ -321,7 +327,7 @@ def _command(args: argparse.Namespace, client: ModelArtsClient) -> int:
                 for w, reason in skipped:
                     print(f"not adopted: {w.name} ({w.id}): {reason}", file=sys.stderr)
             else:
-                print(adoption_code(adopt, skipped), end="")
+                print(adoption_code(adopt, skipped, args.region), end="")
     finally:
         client.close()
     return 0

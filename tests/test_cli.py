@@ -233,6 +233,23 @@ def test_adopt_code_in_process(cli_env: dict[str, str], made: dict[str, Workspac
     ast.parse(code)
 
 
+def test_region_option_reaches_another_region(
+    emulator: Emulator,
+    cli_env: dict[str, str],
+    made: dict[str, Workspace],
+    capsys: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the same emulator answers for a second region of the account (same project store)
+    emulator.config.other_projects = {"ap-southeast-1": emulator.config.project_id}
+    monkeypatch.setenv("HW_MODELARTS_ENDPOINTS", json.dumps({"ap-southeast-1": emulator.url}))
+    emulator.reset_counts()
+    assert run(["workspaces", "--region", "ap-southeast-1", "adopt-code", "--name", "team-a"]) == 0
+    code = capsys.readouterr().out
+    assert 'region="ap-southeast-1",' in code and f'adopt_id="{made["team-a"].id}"' in code
+    assert emulator.route_counts()["GET /v3/projects"] == 1  # the other region's project, looked up
+
+
 def one_line_error(err: str) -> str:
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
