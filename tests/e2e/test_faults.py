@@ -412,7 +412,7 @@ def test_the_cli_and_a_lookup_end_within_120s_by_default(monkeypatch: pytest.Mon
         for key, value in env.items():
             if key.startswith("HW_"):
                 monkeypatch.setenv(key, value)
-        monkeypatch.setattr(lookups, "_CLIENT", None)
+        monkeypatch.setattr(lookups, "_CLIENTS", {})
         looked_up: list[BaseException | float] = []
 
         def lookup() -> None:
