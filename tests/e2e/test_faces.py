@@ -81,6 +81,12 @@ def project_for(face: str, emu: Emulator, root: Path, archive: Path) -> Project:
 @pytest.mark.parametrize("face", ["dynamic", "native"])
 def test_lifecycle(face: str, emu: Emulator, emu2: Emulator, tmp_path: Path, plugin_archive: Path) -> None:
     proj = project_for(face, emu, tmp_path / face, plugin_archive)
+    if face == "native":  # bad input: one line naming the property as the schema spells it, no API call
+        proj.program([{"resource": "bad", "args": {"name": "faces-bad", "auth_type": "SECRETIVE"}}])
+        emu.reset_counts()
+        failed = proj.run("preview", check=False)
+        assert failed.returncode != 0 and "authType" in failed.stdout and "Traceback" not in failed.stdout
+        assert emu.counts()["total"] == 0
     proj.program(PROGRAM)
     proj.up()
     assert set(live(emu)) == {"faces-open", "faces-team"}

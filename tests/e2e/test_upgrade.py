@@ -54,9 +54,7 @@ def live(emu: Emulator) -> dict[str, dict[str, Any]]:
     return {w["name"]: w for w in emu.workspaces() if w["id"] != "0" and w["status"] != "DELETING"}
 
 
-def test_a_stack_of_the_previous_release_keeps_working(
-    emu: Emulator, previous_release: Path, tmp_path: Path
-) -> None:
+def test_a_stack_of_the_previous_release_keeps_working(emu: Emulator, previous_release: Path, tmp_path: Path) -> None:
     project = Project.create(tmp_path / "project", {**hw_env(emu), "PYTHONPATH": str(previous_release)})
     project.program(PROGRAM)
     project.up()
