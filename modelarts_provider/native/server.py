@@ -73,7 +73,7 @@ def _one_line_handler(name: str) -> Callable[..., Awaitable[Any]]:
         try:
             return await getattr(super(Servicer, self), name)(request, context)
         except Exception as wrapped:  # the SDK may have re-raised ours with a stack trace appended
-            # (3.17x-3.19x raise ours unwrapped; later releases wrap it in a plain Exception)
+            # (3.171 raised ours unwrapped; 3.272 wraps it in a plain Exception)
             inner = wrapped.__context__
             original = inner if type(wrapped) is Exception and inner is not None else wrapped
             if isinstance(original, PartialCreate):
