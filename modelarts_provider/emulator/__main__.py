@@ -16,8 +16,7 @@ from .config import EmulatorConfig
 from .service import Emulator
 
 
-def parse_args(argv: Sequence[str] | None = None) -> EmulatorConfig:
-    defaults = EmulatorConfig()
+def _parser(defaults: EmulatorConfig) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m modelarts_provider.emulator",
         description="Local emulator of Huawei Cloud ModelArts workspaces and IAM tokens.",
@@ -52,6 +51,11 @@ def parse_args(argv: Sequence[str] | None = None) -> EmulatorConfig:
     )
     parser.add_argument("--loss-seed", type=int, default=defaults.loss_seed, help="seed of the random losses")
     parser.add_argument("--verbose", action="store_true", help="log method, path and status of each request to stderr")
+    return parser
+
+
+def parse_args(argv: Sequence[str] | None = None) -> EmulatorConfig:
+    parser = _parser(EmulatorConfig())
     args = parser.parse_args(argv)
     policies: dict[str, frozenset[str]] = {}
     for item in args.policy:

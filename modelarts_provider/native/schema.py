@@ -116,6 +116,30 @@ def _function(description: str, inputs: dict[str, Any], required: list[str], out
     }
 
 
+def _functions(info: dict[str, Any], maas_info: dict[str, Any]) -> dict[str, Any]:
+    """The lookups (`lookups.get_*`) as schema functions."""
+    from . import quota_schema
+
+    workspaces = {"workspaces": {"type": "array", "items": {"$ref": f"#/types/{WORKSPACE_INFO}"}}}
+    maas_workspaces = {"workspaces": {"type": "array", "items": {"$ref": f"#/types/{MAAS_WORKSPACE_INFO}"}}}
+    return {
+        GET_WORKSPACE: _function("One workspace by id, with its grants.", {"id": {"type": "string"}}, ["id"], info),
+        GET_WORKSPACES: _function(
+            "Workspaces whose name contains `name` (the API's fuzzy match), every page.",
+            {"name": {"type": "string"}},
+            [],
+            workspaces,
+        ),
+        GET_MAAS_WORKSPACES: _function(
+            "The MaaS real-time-service workspaces of a region (the provider's by default).",
+            {"regionId": {"type": "string"}},
+            [],
+            maas_workspaces,
+        ),
+        **quota_schema.functions(),
+    }
+
+
 @cache
 def schema() -> dict[str, Any]:
     from . import quota_schema
@@ -125,8 +149,6 @@ def schema() -> dict[str, Any]:
 
     info = _info_properties()
     maas_info = _info_properties(GetMaasWorkspaceResult)
-    workspaces = {"workspaces": {"type": "array", "items": {"$ref": f"#/types/{WORKSPACE_INFO}"}}}
-    maas_workspaces = {"workspaces": {"type": "array", "items": {"$ref": f"#/types/{MAAS_WORKSPACE_INFO}"}}}
     return {
         "name": PACKAGE,
         "displayName": "Huawei Cloud ModelArts workspaces",
@@ -163,22 +185,7 @@ def schema() -> dict[str, Any]:
             },
             **quota_schema.resources(),
         },
-        "functions": {
-            GET_WORKSPACE: _function("One workspace by id, with its grants.", {"id": {"type": "string"}}, ["id"], info),
-            GET_WORKSPACES: _function(
-                "Workspaces whose name contains `name` (the API's fuzzy match), every page.",
-                {"name": {"type": "string"}},
-                [],
-                workspaces,
-            ),
-            GET_MAAS_WORKSPACES: _function(
-                "The MaaS real-time-service workspaces of a region (the provider's by default).",
-                {"regionId": {"type": "string"}},
-                [],
-                maas_workspaces,
-            ),
-            **quota_schema.functions(),
-        },
+        "functions": _functions(info, maas_info),
         "language": {"python": {"packageName": "pulumi_modelarts", "respectSchemaVersion": True}},
     }
 
