@@ -28,7 +28,7 @@ from modelarts_provider import spec
 from modelarts_provider.client import ModelArtsClient
 from modelarts_provider.emulator.bodies import new_workspace
 from modelarts_provider.emulator.config import EmulatorConfig
-from modelarts_provider.emulator.errors import ApiError as EmulatorApiError
+from modelarts_provider.emulator.errors import ErrorAnswer
 from modelarts_provider.emulator.iam import UserDirectory
 from modelarts_provider.emulator.store import WorkspaceStore
 from modelarts_provider.errors import ModelArtsError
@@ -349,5 +349,5 @@ def test_what_check_accepts_the_api_accepts(props: dict[str, Any]) -> None:
     assert spec.validate(normal) == []
     try:
         emulator_store().create(new_workspace(spec.api_body(props, include_eps=True)), "owner", lambda: False)
-    except EmulatorApiError as exc:
+    except ErrorAnswer as exc:
         raise AssertionError(f"check accepted {props!r} but the API rejects it: {exc.error_msg}") from None

@@ -22,7 +22,7 @@ from pulumi.output import Unknown
 from modelarts_provider.cli import run
 from modelarts_provider.client import ModelArtsClient
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
-from modelarts_provider.emulator.errors import ApiError as EmulatorApiError
+from modelarts_provider.emulator.errors import ErrorAnswer
 from modelarts_provider.errors import ApiError, ModelArtsError, NotFoundError, ResponseError
 from modelarts_provider.models import parse
 from modelarts_provider.quota_models import QuotaList
@@ -391,5 +391,5 @@ def test_what_check_accepts_the_api_accepts(value: Any) -> None:
     sent = quota_spec.normalize({"quotas": {GPU: value}})["quotas"][GPU]
     try:
         QuotaStore._parse({"quotas": [{"resource": GPU, "quota": sent}]})
-    except EmulatorApiError as exc:
+    except ErrorAnswer as exc:
         assert "between" in exc.error_msg  # only the range, which is checked before the PUT

@@ -34,7 +34,7 @@ import pytest
 
 from modelarts_provider.emulator import bodies
 from modelarts_provider.emulator.config import EmulatorConfig
-from modelarts_provider.emulator.errors import ApiError as EmulatorApiError
+from modelarts_provider.emulator.errors import ErrorAnswer
 from modelarts_provider.emulator.iam import UserDirectory
 from modelarts_provider.emulator.store import WorkspaceStore
 from modelarts_provider.provider import WorkspaceProvider
@@ -173,7 +173,7 @@ def emulator_store() -> WorkspaceStore:
 def test_the_emulator_follows_the_vendor_rules(case: Case) -> None:
     try:
         emulator_store().create(bodies.new_workspace(case.props), "owner", lambda: False)
-    except EmulatorApiError as exc:
+    except ErrorAnswer as exc:
         assert case.rejects and not case.deliberate, f"the API reference accepts {case.props!r}: {exc.error_msg}"
         assert (exc.status, exc.error_code) == (400, "ModelArts.0104")
         field = case.rejects.split(".")[-1].split("[")[0]

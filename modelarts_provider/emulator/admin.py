@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .errors import ApiError
+from .errors import ErrorAnswer
 from .faults import Fault
 from .messages import Request, Response
 from .state import State
@@ -19,8 +19,8 @@ PREFIX = "/_emulator/"
 TUNABLE = ("latency", "delete_duration", "token_lifetime")
 
 
-def _bad(message: str) -> ApiError:
-    return ApiError(400, "Emulator.0400", message)
+def _bad(message: str) -> ErrorAnswer:
+    return ErrorAnswer(400, "Emulator.0400", message)
 
 
 def _object(request: Request) -> dict[str, Any]:
@@ -138,11 +138,11 @@ ACTIONS: dict[tuple[str, str], Callable[[State, Request], Response]] = {
 
 
 def handle(state: State, request: Request) -> Response:
-    """Answer one admin request; raises ApiError for bad input or unknown routes."""
+    """Answer one admin request; raises ErrorAnswer for bad input or unknown routes."""
     name = request.raw_path[len(PREFIX) :].rstrip("/")
     action = ACTIONS.get((request.method, name))
     if action is not None:
         return action(state, request)
     if any(path == name for _, path in ACTIONS):
-        raise ApiError(405, "Emulator.0405", f"method {request.method} not allowed on {PREFIX}{name}")
-    raise ApiError(404, "Emulator.0404", f"unknown admin endpoint {PREFIX}{name[:64]}")
+        raise ErrorAnswer(405, "Emulator.0405", f"method {request.method} not allowed on {PREFIX}{name}")
+    raise ErrorAnswer(404, "Emulator.0404", f"unknown admin endpoint {PREFIX}{name[:64]}")

@@ -38,7 +38,7 @@ class _KeyState:
     locked_until: float = 0.0
 
 
-class Authenticator:
+class CallerCheck:
     """Checks credentials of /v1 requests and authenticated /v3 requests."""
 
     def __init__(self, config: EmulatorConfig, lock: threading.RLock, iam: Iam) -> None:
@@ -50,7 +50,7 @@ class Authenticator:
     def authenticate(
         self, method: str, raw_path: str, query: str, headers: Mapping[str, str], body: bytes
     ) -> Principal:
-        """The caller, or ApiError 401. `headers` must be keyed by lower-case names."""
+        """The caller, or ErrorAnswer 401. `headers` must be keyed by lower-case names."""
         token = headers.get("x-auth-token")
         if token:
             issued = self._iam.check_token(token)

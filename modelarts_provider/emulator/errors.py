@@ -1,6 +1,6 @@
 """The error answers of the emulated ModelArts and API gateway, each code defined once.
 
-`ApiError` carries what the server turns into an answer (status, `error_code`, `error_msg`,
+`ErrorAnswer` carries what the server turns into an answer (status, `error_code`, `error_msg`,
 extra headers and body fields). Each vendor error the emulator produces has its own class below,
 holding its status and code, so a component raises `WorkspaceNameExists()` instead of repeating
 a status and a code string, and a test can catch the class it means.
@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 AUTH_PREFIX = "Incorrect IAM authentication information: "
 
 
-class ApiError(Exception):
+class ErrorAnswer(Exception):
     """An error answer: HTTP status, vendor error code and message, optional extras.
 
     Raised directly only where the status and code are data (an injected fault, IAM's own body
@@ -42,7 +42,7 @@ class ApiError(Exception):
         return body
 
 
-class CodedError(ApiError):
+class CodedError(ErrorAnswer):
     """An error whose status and code are fixed by its class; only the message varies."""
 
     STATUS: ClassVar[int]
@@ -151,11 +151,11 @@ class RequestTooLarge(CodedError):
         super().__init__("request body too large")
 
 
-def bad_param(message: str) -> ApiError:
+def bad_param(message: str) -> ErrorAnswer:
     """Short name for `BadParameter`, as the request parsers pass it around (`Request.json`)."""
     return BadParameter(message)
 
 
-def unauthorized(reason: str) -> ApiError:
+def unauthorized(reason: str) -> ErrorAnswer:
     """Short name for `AuthenticationFailed`, used by the authentication components."""
     return AuthenticationFailed(reason)

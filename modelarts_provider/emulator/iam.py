@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .config import EmulatorConfig
-from .errors import ApiError, unauthorized
+from .errors import ErrorAnswer, unauthorized
 
 # Expired tokens are kept this long so a client gets "token expired" rather than "decrypt
 # token fail"; after that they are forgotten to keep memory bounded in long benchmarks.
@@ -90,10 +90,10 @@ class TemporaryKey:
 MIN_DURATION, MAX_DURATION, DEFAULT_DURATION = 900, 86400, 900  # IAM: 15 min to 24 h, default 15 min
 
 
-def _iam_error(status: int, code: str, message: str) -> ApiError:
+def _iam_error(status: int, code: str, message: str) -> ErrorAnswer:
     """IAM's own error shape plus the common error fields."""
     title = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}.get(status, "Error")
-    return ApiError(
+    return ErrorAnswer(
         status,
         code,
         message,
@@ -101,7 +101,7 @@ def _iam_error(status: int, code: str, message: str) -> ApiError:
     )
 
 
-def iam_bad_request(message: str) -> ApiError:
+def iam_bad_request(message: str) -> ErrorAnswer:
     return _iam_error(400, "IAM.0011", message)
 
 

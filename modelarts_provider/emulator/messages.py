@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from .errors import ApiError, bad_param
+from .errors import ErrorAnswer, bad_param
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Request:
             params.setdefault(key, value)
         return params
 
-    def json(self, error: Callable[[str], ApiError] = bad_param) -> Any:
+    def json(self, error: Callable[[str], ErrorAnswer] = bad_param) -> Any:
         """The decoded JSON body; None when there is no body."""
         if not self.body.strip():
             return None
@@ -45,5 +45,5 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def error_response(error: ApiError, request_id: str) -> Response:
+def error_response(error: ErrorAnswer, request_id: str) -> Response:
     return Response(error.status, error.body(request_id), dict(error.headers))

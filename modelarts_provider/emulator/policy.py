@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .errors import ApiError
+from .errors import ErrorAnswer
 
 WORKSPACE_CREATE = "modelarts:workspace:create"
 WORKSPACE_LIST = "modelarts:workspace:list"
@@ -24,12 +24,12 @@ AGENCIES_ASSUME = "iam:agencies:assume"
 READ_ONLY = frozenset({WORKSPACE_LIST, WORKSPACE_GET, WORKSPACE_GET_QUOTAS, PROJECTS_LIST})
 
 
-def denied(action: str, iam: bool = False) -> ApiError:
+def denied(action: str, iam: bool = False) -> ErrorAnswer:
     """The API's answer to a call the caller's policy does not allow."""
     message = f"Policy doesn't allow {action} to be performed."
     if iam:
-        return ApiError(403, "IAM.0003", message, body_extra={"error": {"code": 403, "message": message}})
-    return ApiError(403, "ModelArts.0112", message)
+        return ErrorAnswer(403, "IAM.0003", message, body_extra={"error": {"code": 403, "message": message}})
+    return ErrorAnswer(403, "ModelArts.0112", message)
 
 
 def authorize(policies: Mapping[str, frozenset[str]], principal: str, action: str, iam: bool = False) -> None:

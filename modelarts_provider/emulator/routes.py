@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from . import bodies, policy
 from .authn import Principal, check_project
-from .errors import ApiError, ApiNotFound, MethodNotAllowed, bad_param
+from .errors import ApiNotFound, ErrorAnswer, MethodNotAllowed, bad_param
 from .faults import FaultSet
 from .iam import iam_bad_request
 from .messages import Request, Response
@@ -34,7 +34,7 @@ class Match:
     count_key: str
     handler: Handler | None
     params: dict[str, str]
-    error: ApiError | None
+    error: ErrorAnswer | None
 
 
 def _compile(template: str) -> re.Pattern[str]:

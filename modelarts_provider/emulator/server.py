@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from . import admin, routes
-from .errors import ApiError, InternalError, MalformedRequest, RequestTooLarge
+from .errors import ErrorAnswer, InternalError, MalformedRequest, RequestTooLarge
 from .faults import TRANSPORT_KINDS, Fault
 from .messages import Request, Response, error_response
 from .state import State
@@ -110,7 +110,7 @@ class RequestHandler(BaseHTTPRequestHandler):
     # -- body and response ---------------------------------------------------------------
 
     def _read_body(self) -> bytes:
-        """The request body; raises ApiError (and marks the connection to close) if unreadable."""
+        """The request body; raises ErrorAnswer (and marks the connection to close) if unreadable."""
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             return self._read_chunked()
         raw = self.headers.get("Content-Length")
@@ -165,7 +165,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         """Protocol-level errors (bad request line, unsupported method) as JSON too."""
         self.close_connection = True
         request_id = uuid.uuid4().hex
-        error = ApiError(code, MalformedRequest.CODE, message or "bad request")  # any status http.server picks
+        error = ErrorAnswer(code, MalformedRequest.CODE, message or "bad request")  # any status http.server picks
         with contextlib.suppress(OSError):
             self._send(error_response(error, request_id), request_id)
 
@@ -176,7 +176,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         state = self.server.state
         try:
             body = self._read_body()
-        except ApiError as error:
+        except ErrorAnswer as error:
             self._send(error_response(error, request_id), request_id)
             return
         raw_path, _, query = self.path.partition("?")
@@ -223,7 +223,7 @@ class RequestHandler(BaseHTTPRequestHandler):
     def _answer(self, action: Callable[[], Response], request_id: str) -> Response:
         try:
             return action()
-        except ApiError as error:
+        except ErrorAnswer as error:
             return error_response(error, request_id)
         except Exception:  # a bug must answer 500, not kill the connection
             if self.server.log is not None:
@@ -235,5 +235,5 @@ class RequestHandler(BaseHTTPRequestHandler):
         headers = {}
         if fault.retry_after is not None:
             headers["Retry-After"] = f"{fault.retry_after:g}"
-        error = ApiError(fault.status, fault.error_code, f"emulated fault: HTTP {fault.status}", headers)
+        error = ErrorAnswer(fault.status, fault.error_code, f"emulated fault: HTTP {fault.status}", headers)
         return error_response(error, request_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from .authn import Authenticator
+from .authn import CallerCheck
 from .config import EmulatorConfig
 from .faults import FaultSet, RequestCounters
 from .iam import Iam, UserDirectory
@@ -20,7 +20,7 @@ class State:
         self.lock = threading.RLock()
         self.users = UserDirectory(self.lock)
         self.iam = Iam(config, self.lock, self.users)
-        self.authn = Authenticator(config, self.lock, self.iam)
+        self.authn = CallerCheck(config, self.lock, self.iam)
         self.store = WorkspaceStore(config, self.lock, self.users)
         self.quotas = QuotaStore(self.lock, self.store.status_of)
         self.faults = FaultSet(self.lock)
