@@ -16,6 +16,7 @@ import requests
 
 from . import auth as authn
 from . import transport
+from .canonical import normalize
 from .deadline import time_limit
 from .errors import (
     ApiError,
@@ -32,6 +33,7 @@ from .quota_models import QuotaList
 from .retrying import Decision, Outcome, decide, retry_after_seconds
 from .retrying import backoff as backoff  # also the provider's re-POSTs back off this way
 from .settings import Settings
+from .spec import GRANT_FIELDS
 from .transport import new_session as new_session
 
 log = logging.getLogger(__name__)
@@ -87,6 +89,22 @@ def _redirect_target(response: requests.Response) -> str:
     except ValueError:
         host = None
     return _printable(host, 100) or "an unreadable location"
+
+
+def workspace_body(props: Mapping[str, Any], include_eps: bool) -> dict[str, Any]:
+    """The request body for POST (with the enterprise project) or PUT (full state, without it)."""
+    spec = normalize(props)
+    body: dict[str, Any] = {
+        "name": spec["name"],
+        "description": spec["description"],
+        "auth_type": spec["auth_type"],
+        "grants": [{k: v for k, v in g.items() if k in GRANT_FIELDS} for g in spec["grants"]]
+        if spec["auth_type"] == "INTERNAL"
+        else [],
+    }
+    if include_eps:
+        body["enterprise_project_id"] = spec["enterprise_project_id"]
+    return body
 
 
 class ModelArtsClient:

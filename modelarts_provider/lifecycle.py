@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import spec
+from . import canonical, pairing, spec, wire
 from .errors import ApiError, ModelArtsError, NotFoundError, ServerError, TransportError, WorkspaceStateError
 from .waiting import poll
 
@@ -96,9 +96,9 @@ def check(
     Without a declared `enterprise_project_id` a workspace keeps its own (from the old inputs);
     only a new one gets the configured default (else "0"), so changing the default never
     replaces an existing workspace."""
-    props = spec.unwrap(news)
+    props = wire.unwrap(news)
     if props.get("enterprise_project_id") is None:
-        previous = spec.unwrap(olds).get("enterprise_project_id") if olds else None
+        previous = wire.unwrap(olds).get("enterprise_project_id") if olds else None
         if previous is not None:
             props["enterprise_project_id"] = previous
         elif default_enterprise_project is not None:
@@ -108,16 +108,16 @@ def check(
     failures = spec.validate(props)
     if failures:
         return props, failures
-    return spec.normalize(props), []
+    return canonical.normalize(props), []
 
 
 def plan(olds: Mapping[str, Any], news: Mapping[str, Any], default_region: str | None = None) -> Plan:
-    old = spec.unwrap(olds)
+    old = wire.unwrap(olds)
     if old.get("status") == "DELETING":
         # Found being deleted by a refresh, yet still declared: a new one is created (before the
         # old one is let go), and its create waits until the old one has released the name.
         return Plan(["status"], ["status"], False)
-    changed = spec.changed_fields(spec.unwrap(news), old, default_region)
+    changed = canonical.changed_fields(wire.unwrap(news), old, default_region)
     replaces = [f for f in changed if f in ("enterprise_project_id", "region")]
     # Names are unique per project: a new workspace in the same project must wait for the old
     # one's name; in another region (another project) it is created first.
@@ -132,7 +132,7 @@ def plan(olds: Mapping[str, Any], news: Mapping[str, Any], default_region: str |
 def create(api: ModelArtsClient, props: Mapping[str, Any], call: Call) -> tuple[str, dict[str, Any]]:
     """The id and outputs of a healthy workspace; on failure nothing is left behind, except a
     workspace the host keeps as partial state (`CreatedUnconfirmed`)."""
-    props = spec.normalize(spec.unwrap(props))
+    props = canonical.normalize(wire.unwrap(props))
     adopted = _find_adoptee(api, props, call)
     if adopted is not None:
         workspace = _converge(api, adopted, props)
@@ -191,18 +191,18 @@ def _find_adoptee(api: ModelArtsClient, props: Mapping[str, Any], call: Call) ->
 
 def _converge(api: ModelArtsClient, workspace: Workspace, props: Mapping[str, Any]) -> Workspace:
     """Bring an adopted workspace to the declared state with one PUT, only if needed."""
-    if spec.changed_fields(props, live_inputs(workspace)):
-        api.update_workspace(workspace.id, spec.api_body(props, include_eps=False))
+    if canonical.changed_fields(props, live_inputs(workspace)):
+        api.update_workspace(workspace.id, _body(props, include_eps=False))
         return api.get_workspace(workspace.id)
     return workspace
 
 
 def _post_once_effectively(api: ModelArtsClient, props: Mapping[str, Any], timeout: float, call: Call) -> Workspace:
     """POST; when the outcome is unknown, look the name up before anything else."""
-    body = spec.api_body(props, include_eps=True)
+    body = _body(props, include_eps=True)
     name = props["name"]
     deadline = time.monotonic() + timeout
-    from .client import backoff
+    from .retrying import backoff
 
     uncertain = False  # an earlier POST may still take effect after the look-up missed it
     attempts = max(CREATE_ATTEMPTS, api.settings.max_retries + 1)
@@ -237,6 +237,12 @@ def _post_once_effectively(api: ModelArtsClient, props: Mapping[str, Any], timeo
                 ) from None
             wait_gone(api, existing.id, name, deadline - time.monotonic(), "its name is still held by", call)
     raise WorkspaceStateError(f"could not create workspace {name!r}")
+
+
+def _body(props: Mapping[str, Any], include_eps: bool) -> dict[str, Any]:
+    from .client import workspace_body  # requests loads on the first API call, not at preview
+
+    return workspace_body(props, include_eps)
 
 
 def _exact(api: ModelArtsClient, name: str) -> WorkspaceSummary | None:
@@ -285,7 +291,7 @@ def read(api: ModelArtsClient, id_: str, props: Mapping[str, Any]) -> tuple[str,
     """(id, outputs, inputs) of the live workspace, or None when it is gone. `props` are the old
     outputs (empty for `pulumi import`). A workspace being deleted stays, with its status: a
     delete that ends DELETE_FAILED is still managed, and a declared one is replaced (`plan`)."""
-    props = spec.unwrap(props)
+    props = wire.unwrap(props)
     try:
         workspace = api.get_workspace(id_)
     except NotFoundError:
@@ -294,8 +300,8 @@ def read(api: ModelArtsClient, id_: str, props: Mapping[str, Any]) -> tuple[str,
     controls = {k: props[k] for k in keep if props.get(k) is not None}
     # A state written before `grants` became the declared form keeps that in `declared_grants`.
     declared = props["declared_grants"] if "declared_grants" in props else props.get("grants")
-    inputs = spec.normalize({**live_inputs(workspace), **controls})
-    inputs["grants"] = spec.declared_view(declared or [], _live_grants(workspace))
+    inputs = canonical.normalize({**live_inputs(workspace), **controls})
+    inputs["grants"] = pairing.declared_view(declared or [], _live_grants(workspace))
     if props.get(spec.DECLARED_REGION):
         inputs["region"] = api.settings.region
     return workspace.id, located(api, outputs(workspace, inputs)), inputs
@@ -336,8 +342,8 @@ def outputs(workspace: Workspace, props: Mapping[str, Any]) -> dict[str, Any]:
             "name": workspace.name,
             "description": workspace.description,
             "auth_type": workspace.auth_type,
-            "grants": spec.declared_view(declared, live),
-            "server_grants": spec.server_view(declared, live),
+            "grants": pairing.declared_view(declared, live),
+            "server_grants": pairing.server_view(declared, live),
             "enterprise_project_id": workspace.enterprise_project_id,
             "enterprise_project_name": workspace.enterprise_project_name,
             "region": props.get("region") or "",  # `located` sets both from the client that was used
@@ -360,14 +366,14 @@ def update(
 ) -> dict[str, Any]:
     """Outputs after bringing the workspace to `news`; `olds` are the old outputs. A workspace
     kept as partial state (not yet NORMAL) is first waited for, as its create would have."""
-    props = spec.normalize(spec.unwrap(news))
-    old = spec.unwrap(olds)
+    props = canonical.normalize(wire.unwrap(news))
+    old = wire.unwrap(olds)
     if call.keep_unconfirmed and old.get("status") != "NORMAL":  # partial state of an unconfirmed create
         timeout = call.seconds(props, "create_timeout", spec.DEFAULT_CREATE_TIMEOUT)
         old = outputs(finish_create(api, api.get_workspace(id_), props, timeout, call), old)
-    changed = [f for f in spec.changed_fields(props, old) if f in spec.API_FIELDS]
+    changed = [f for f in canonical.changed_fields(props, old) if f in spec.API_FIELDS]
     if changed:
-        api.update_workspace(id_, spec.api_body(props, include_eps=False))
+        api.update_workspace(id_, _body(props, include_eps=False))
         workspace = api.get_workspace(id_)
     else:
         from .models import Workspace
@@ -381,7 +387,7 @@ def update(
 
 
 def delete(api: ModelArtsClient, id_: str, props: Mapping[str, Any], call: Call) -> None:
-    props = spec.unwrap(props)
+    props = wire.unwrap(props)
     name = props.get("name") or id_
     if id_ == DEFAULT_WORKSPACE_ID:
         raise ModelArtsError("the default workspace (id 0) cannot be deleted; remove it from the program instead")

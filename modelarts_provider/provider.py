@@ -27,7 +27,7 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime.settings import get_engine
 
-from . import lifecycle, spec
+from . import lifecycle, spec, wire
 from .errors import ModelArtsError
 from .settings import SECRET_FIELDS, SOURCES, Settings, default_enterprise_project, resolve
 
@@ -80,7 +80,7 @@ def _one_line_errors(method: Callable[P, R]) -> Callable[P, R]:
         secrets: set[str] = set()
         for arg in (*args, *kwargs.values()):
             if isinstance(arg, Mapping):
-                secrets |= spec.secret_values(spec.unwrap(arg))
+                secrets |= spec.secret_values(wire.unwrap(arg))
         token = _CALL_SECRETS.set(frozenset(secrets))
         try:
             return method(*args, **kwargs)
@@ -138,7 +138,7 @@ class WorkspaceProvider(ResourceProvider):
     def _client(self, props: Mapping[str, Any] | None = None) -> ModelArtsClient:
         """The client of the region and project a workspace lives in: recorded in `props` (old
         outputs), else declared, else the configured default. One per location and process."""
-        props = spec.unwrap(props or {})
+        props = wire.unwrap(props or {})
         region = props.get("region") or self._settings().region
         project_id = props.get("project_id") or None
         regional = self._located_client(region, None)  # the region's own project, like a new workspace
@@ -161,7 +161,7 @@ class WorkspaceProvider(ResourceProvider):
     def _note_location(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> None:
         """Say in the preview when a workspace lives elsewhere than the current default: it stays
         there (read, update and delete use the recorded region and project)."""
-        old, new = spec.unwrap(olds), spec.unwrap(news)
+        old, new = wire.unwrap(olds), wire.unwrap(news)
         region, project_id = old.get("region"), old.get("project_id")
         if new.get("region") or not region:
             return
@@ -202,7 +202,7 @@ class WorkspaceProvider(ResourceProvider):
 
     @_one_line_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
-        id_, outs = lifecycle.create(self._client({"region": spec.unwrap(props).get("region")}), props, _CALL)
+        id_, outs = lifecycle.create(self._client({"region": wire.unwrap(props).get("region")}), props, _CALL)
         return CreateResult(id_, _secret_derived(outs))
 
     @_one_line_errors

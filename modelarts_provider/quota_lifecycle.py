@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from . import quota_spec
 from .errors import ApiError, ModelArtsError, NotFoundError
 from .lifecycle import Plan
-from .spec import Failure, is_unknown, unwrap
+from .spec import Failure
+from .wire import is_unknown, unwrap
 
 if TYPE_CHECKING:
     from .client import ModelArtsClient

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .spec import Failure, is_unknown
+from .spec import Failure
+from .wire import is_unknown
 
 if TYPE_CHECKING:
     from .quota_models import QuotaItem, QuotaList

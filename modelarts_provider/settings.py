@@ -275,6 +275,29 @@ def _assume_role_fields(config: Mapping[str, Any]) -> dict[str, tuple[str, Any]]
     }
 
 
+def _converted(name: str, source: str, value: Any) -> Any:
+    """One setting's value in its type, or a ConfigurationError naming where it came from."""
+    if name == "insecure":
+        return _as_bool(source, value)
+    if name == "max_retries":
+        return _as_number(source, value, int, 0)
+    if name in {"connect_timeout", "read_timeout", "retry_deadline"}:
+        return _as_number(source, value, float, 0.001)
+    if name == "modelarts_endpoints":
+        return _as_endpoints(source, value)
+    if name == "assume_role_duration":
+        duration = _as_number(source, value, int, MIN_ASSUME_DURATION)
+        if duration > MAX_ASSUME_DURATION:
+            raise ConfigurationError(f"{source} must be at most {MAX_ASSUME_DURATION} seconds, got {value!r}")
+        return duration
+    if name == "cloud":
+        cloud = str(value).strip().strip(".").lower()
+        if not CLOUD_PATTERN.match(cloud):
+            raise ConfigurationError(f"{source} must be a domain name such as {DEFAULT_CLOUD}, got {value!r}")
+        return cloud
+    return str(value).strip()
+
+
 def resolve(
     explicit: Mapping[str, Any] | None = None,
     config: Mapping[str, Any] | None = None,
@@ -302,26 +325,7 @@ def resolve(
                 values[name] = (source, value)
                 break
 
-    resolved: dict[str, Any] = {}
-    for name, (source, value) in values.items():
-        if name == "insecure":
-            resolved[name] = _as_bool(str(source), value)
-        elif name == "max_retries":
-            resolved[name] = _as_number(str(source), value, int, 0)
-        elif name in {"connect_timeout", "read_timeout", "retry_deadline"}:
-            resolved[name] = _as_number(str(source), value, float, 0.001)
-        elif name == "modelarts_endpoints":
-            resolved[name] = _as_endpoints(str(source), value)
-        elif name == "assume_role_duration":
-            resolved[name] = _as_number(str(source), value, int, MIN_ASSUME_DURATION)
-            if resolved[name] > MAX_ASSUME_DURATION:
-                raise ConfigurationError(f"{source} must be at most {MAX_ASSUME_DURATION} seconds, got {value!r}")
-        elif name == "cloud":
-            resolved[name] = str(value).strip().strip(".").lower()
-            if not CLOUD_PATTERN.match(resolved[name]):
-                raise ConfigurationError(f"{source} must be a domain name such as {DEFAULT_CLOUD}, got {value!r}")
-        else:
-            resolved[name] = str(value).strip()
+    resolved = {name: _converted(name, str(source), value) for name, (source, value) in values.items()}
     settings = replace(Settings(), **resolved)
 
     if settings.modelarts_endpoint:

@@ -1,7 +1,8 @@
-"""The declared workspace: every rule of ModelArts' create and modify API that needs no server,
-checked before any API call (tests/test_vendor_rules.py holds the API reference's rules as a
-table of cases), and the one normalisation that check, diff and read share so that only real
-changes are changes."""
+"""The declared workspace: its fields, which of them hold secrets, and every rule of ModelArts'
+create and modify API that needs no server, checked before any API call
+(tests/test_vendor_rules.py holds the API reference's rules as a table of cases). The canonical
+form lives in `canonical`, grant identity and pairing in `pairing`, Pulumi's wire values in
+`wire`, and the request body next to the endpoints that send it (`client`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi.output import Unknown
-from pulumi.runtime.rpc import unwrap_rpc_secret
+from .pairing import grant_key
+from .wire import has_unknown, is_unknown
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_\-\u4e00-\u9fa5]+$")
 WORKSPACE_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
@@ -56,20 +57,6 @@ GRANT_FIELDS = ("user_id", "user_name", "user_type")
 class Failure:
     property: str
     reason: str
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown)
-
-
-def unwrap(value: Any) -> Any:
-    """Plain values from secret-wrapped ones, recursively (inputs may come from secret Outputs)."""
-    value = unwrap_rpc_secret(value)
-    if isinstance(value, Mapping):
-        return {k: unwrap(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [unwrap(v) for v in value]
-    return value
 
 
 def secret_inputs(props: Mapping[str, Any]) -> frozenset[str]:
@@ -216,7 +203,7 @@ def _grants_rule(value: Any, props: Mapping[str, Any]) -> list[Failure]:
         failures.append(Failure("grants", "take effect only with auth_type INTERNAL; set auth_type='INTERNAL'"))
     for index, grant in enumerate(value):
         failures.extend(_check_grant(index, grant))
-    keys = [grant_key(g) for g in value if isinstance(g, Mapping) and not _has_unknown(g)]
+    keys = [grant_key(g) for g in value if isinstance(g, Mapping) and not has_unknown(g)]
     if len(keys) != len(set(keys)):
         failures.append(Failure("grants", "lists the same user more than once"))
     return failures
@@ -287,143 +274,3 @@ def _failures(props: Mapping[str, Any]) -> list[Failure]:
         if value is not None and not is_unknown(value):
             failures.extend(rule(value, props))
     return failures
-
-
-def _has_unknown(value: Any) -> bool:
-    if is_unknown(value):
-        return True
-    if isinstance(value, Mapping):
-        return any(_has_unknown(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_has_unknown(v) for v in value)
-    return False
-
-
-def grant_key(grant: Mapping[str, Any]) -> tuple[str, str, str]:
-    """How a declared grant is identified: user_id wins over user_name (as in the API)."""
-    user_type = str(grant.get("user_type") or "IAM").upper()
-    if grant.get("user_id"):
-        return ("id", str(grant["user_id"]), user_type)
-    return ("name", str(grant.get("user_name") or ""), user_type)
-
-
-def normalize_grant(grant: Mapping[str, Any]) -> dict[str, Any]:
-    """The declared form: the identifying field(s) given, and user_type spelled out."""
-    if _has_unknown(grant):
-        return dict(grant)
-    out: dict[str, Any] = {}
-    if grant.get("user_id"):
-        out["user_id"] = grant["user_id"]
-    if grant.get("user_name"):
-        out["user_name"] = grant["user_name"]
-    out["user_type"] = str(grant.get("user_type") or "IAM").upper()
-    return out
-
-
-def _sort_key(grant: Any) -> tuple[str, str, str]:
-    return grant_key(grant) if isinstance(grant, Mapping) and not _has_unknown(grant) else ("~", "", "")
-
-
-def normalize(props: Mapping[str, Any]) -> dict[str, Any]:
-    """Declared inputs in one canonical form: defaults filled in, case and order settled."""
-    out: dict[str, Any] = {}
-    for key in INPUT_FIELDS:
-        if key in props and props[key] is not None:
-            out[key] = props[key]
-    out.setdefault("description", "")
-    auth_type = out.get("auth_type", "PUBLIC")
-    out["auth_type"] = auth_type.upper() if isinstance(auth_type, str) else auth_type
-    out.setdefault("enterprise_project_id", "0")
-    grants = out.get("grants", [])
-    if isinstance(grants, list):
-        out["grants"] = sorted_grants([normalize_grant(g) if isinstance(g, Mapping) else g for g in grants])
-    out.setdefault("create_timeout", DEFAULT_CREATE_TIMEOUT)
-    out.setdefault("delete_timeout", DEFAULT_DELETE_TIMEOUT)
-    if secret_inputs(props):
-        out[SECRET_INPUTS] = sorted(secret_inputs(props))
-    if props.get("region") is not None or props.get(DECLARED_REGION):
-        out[DECLARED_REGION] = True
-    return out
-
-
-def sorted_grants(grants: list[Any]) -> list[Any]:
-    return sorted(grants, key=_sort_key)
-
-
-def grants_match(declared: Sequence[Mapping[str, Any]], actual: Sequence[Mapping[str, Any]]) -> bool:
-    """Same users with the same types, in any order; fields the server filled in are not drift."""
-    pairs, leftover = _pair(declared, actual)
-    return len(pairs) == len(declared) and not leftover
-
-
-def _matches(want: Mapping[str, Any], have: Mapping[str, Any]) -> bool:
-    kind, ident, user_type = grant_key(want)
-    field = "user_id" if kind == "id" else "user_name"
-    return have.get(field) == ident and str(have.get("user_type") or "IAM").upper() == user_type
-
-
-def _pair(
-    declared: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]
-) -> tuple[list[tuple[Mapping[str, Any], dict[str, Any]]], list[dict[str, Any]]]:
-    """(declared, live) pairs in declared order, and the live grants nobody declared."""
-    remaining = [dict(g) for g in live]
-    pairs: list[tuple[Mapping[str, Any], dict[str, Any]]] = []
-    for want in declared:
-        for i, have in enumerate(remaining):
-            if _matches(want, have):
-                pairs.append((want, have))
-                del remaining[i]
-                break
-    return pairs, sorted_grants(remaining)
-
-
-def declared_view(declared: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]) -> list[Any]:
-    """The live grants in the form they were declared in, in the checked inputs' order; grants
-    added out of band follow in full. Appending them (instead of sorting them in) makes a grant
-    added in the console show as one added entry, not as index-by-index renames."""
-    pairs, leftover = _pair(declared, live)
-    return [normalize_grant(want) for want, _ in pairs] + [normalize_grant(g) for g in leftover]
-
-
-def server_view(declared: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The live grants as the server holds them (ids and names filled in), index by index
-    aligned with `declared_view`."""
-    pairs, leftover = _pair(declared, live)
-    return [have for _, have in pairs] + leftover
-
-
-def changed_fields(news: Mapping[str, Any], olds: Mapping[str, Any], default_region: str | None = None) -> list[str]:
-    """Fields whose declared value differs from the old state (unknown = may change)."""
-    new, old = normalize(news), normalize(olds)
-    changed = []
-    for key in (*API_FIELDS, "create_timeout", "delete_timeout"):
-        want, have = new.get(key), old.get(key)
-        if _has_unknown(want):
-            changed.append(key)
-        elif key == "grants":
-            if not grants_match(want or [], have or []):
-                changed.append(key)
-        elif want != have:
-            changed.append(key)
-    # An undeclared region keeps the recorded one; a state without one (older releases) counts
-    # as the region the default points at (`default_region`), recorded when it is next read.
-    want, have = new.get("region"), old.get("region") or default_region
-    if _has_unknown(want) or (want is not None and have is not None and want != have):
-        changed.append("region")
-    return changed
-
-
-def api_body(props: Mapping[str, Any], include_eps: bool) -> dict[str, Any]:
-    """The request body for POST (with the enterprise project) or PUT (full state, without it)."""
-    spec = normalize(props)
-    body: dict[str, Any] = {
-        "name": spec["name"],
-        "description": spec["description"],
-        "auth_type": spec["auth_type"],
-        "grants": [{k: v for k, v in g.items() if k in GRANT_FIELDS} for g in spec["grants"]]
-        if spec["auth_type"] == "INTERNAL"
-        else [],
-    }
-    if include_eps:
-        body["enterprise_project_id"] = spec["enterprise_project_id"]
-    return body

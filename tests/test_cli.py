@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import modelarts_provider
-from modelarts_provider import lifecycle, spec
+from modelarts_provider import canonical, lifecycle, spec
 from modelarts_provider.cli import _py_str, _width, adoption_code, resource_names, run
 from modelarts_provider.client import ModelArtsClient
 from modelarts_provider.emulator import Emulator
@@ -104,7 +104,7 @@ def test_adoption_code_declares_exactly_the_live_state(monkeypatch: pytest.Monke
     for (_, props), workspace in zip(declared(adoption_code(ESTATE), monkeypatch), ESTATE, strict=True):
         assert spec.validate(props) == []
         live = lifecycle.live_inputs(workspace)
-        assert spec.changed_fields(spec.normalize(props), live) == []
+        assert canonical.changed_fields(canonical.normalize(props), live) == []
 
 
 @pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is not installed")
@@ -201,7 +201,9 @@ def test_list_json_and_name_filter(cli_env: dict[str, str], made: dict[str, Work
     assert [(r["name"], r["id"]) for r in rows] == [("team-a", made["team-a"].id), ("team-b", made["team-b"].id)]
 
 
-def test_list_table_is_aligned_with_cjk_names(cli_env: dict[str, str], made: dict[str, Workspace], capsys: Any) -> None:
+def test_list_table_is_aligned_with_cjk_names(
+    cli_env: dict[str, str], made: dict[str, Workspace], capsys: Any
+) -> None:
     assert run(["workspaces", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["ID", "NAME", "AUTH_TYPE", "STATUS", "ENTERPRISE_PROJECT_ID"]

@@ -24,8 +24,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modelarts_provider import spec
-from modelarts_provider.client import ModelArtsClient
+from modelarts_provider import canonical, spec
+from modelarts_provider.client import ModelArtsClient, workspace_body
 from modelarts_provider.emulator.bodies import new_workspace
 from modelarts_provider.emulator.config import EmulatorConfig
 from modelarts_provider.emulator.errors import ErrorAnswer
@@ -343,11 +343,11 @@ def test_what_check_accepts_the_api_accepts(props: dict[str, Any]) -> None:
     assert all(f.property and f.reason for f in failures)
     if failures:
         return
-    normal = spec.normalize(props)
-    assert spec.normalize(normal) == normal
-    assert spec.changed_fields(normal, props) == []
+    normal = canonical.normalize(props)
+    assert canonical.normalize(normal) == normal
+    assert canonical.changed_fields(normal, props) == []
     assert spec.validate(normal) == []
     try:
-        emulator_store().create(new_workspace(spec.api_body(props, include_eps=True)), "owner", lambda: False)
+        emulator_store().create(new_workspace(workspace_body(props, include_eps=True)), "owner", lambda: False)
     except ErrorAnswer as exc:
         raise AssertionError(f"check accepted {props!r} but the API rejects it: {exc.error_msg}") from None

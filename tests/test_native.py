@@ -26,7 +26,7 @@ from pulumi.provider.experimental.provider import (
 )
 from pulumi.runtime.rpc import UNKNOWN
 
-from modelarts_provider import WorkspaceArgs, lifecycle, spec
+from modelarts_provider import WorkspaceArgs, canonical, lifecycle
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
 from modelarts_provider.errors import ModelArtsError
 from modelarts_provider.models import Workspace
@@ -114,7 +114,7 @@ def test_schema_types_match_what_the_lifecycle_returns() -> None:
             "grants": [{"user_id": "u1", "user_name": "alice", "user_type": "IAM"}],
         }
     )
-    outputs = lifecycle.outputs(live, spec.normalize({"name": "typed-ws", "auth_type": "INTERNAL"}))
+    outputs = lifecycle.outputs(live, canonical.normalize({"name": "typed-ws", "auth_type": "INTERNAL"}))
     declared = schema.schema()["resources"][schema.WORKSPACE]["properties"]
     kinds = {"string": str, "integer": float, "array": (list, tuple), "boolean": bool, "number": float}
     for field in schema.native_outputs():

@@ -44,7 +44,7 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from .. import lifecycle, spec
+from .. import lifecycle, spec, wire
 from ..errors import ConfigurationError, ModelArtsError
 from ..settings import SOURCES, Settings, default_enterprise_project, resolve
 from . import quotas as quota_face
@@ -121,7 +121,7 @@ class ModelArtsProvider(Provider):
         for key, value in args.items():
             name = keys.get(key)
             plain = to_plain(value)
-            if name is not None and plain is not None and not spec.is_unknown(plain):
+            if name is not None and plain is not None and not wire.is_unknown(plain):
                 config[str(SOURCES[name][0])] = plain
         return config
 
@@ -155,7 +155,8 @@ class ModelArtsProvider(Provider):
         with self._lock:
             client = self._clients.get(region)
             if client is None:
-                from ..client import ModelArtsClient, new_session
+                from ..client import ModelArtsClient
+                from ..transport import new_session
 
                 client = ModelArtsClient(self._settings(region), new_session(pool_size=self._workers))
                 self._clients[region] = client
