@@ -17,7 +17,7 @@ from typing import Any
 from .client import ModelArtsClient
 from .deadline import time_limit
 from .errors import ModelArtsError, NotFoundError
-from .models import Workspace, WorkspaceSummary
+from .models import LiveWorkspace, WorkspaceSummary
 from .quota_models import QuotaItem
 from .settings import resolve
 
@@ -106,7 +106,7 @@ def _time(millis: int | None) -> str:
     return datetime.fromtimestamp(millis / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _details(workspace: Workspace) -> str:
+def _details(workspace: LiveWorkspace) -> str:
     """`show` without --json: one field per line, times readable, one grant per line."""
     fields = {
         "id": workspace.id,
@@ -179,7 +179,7 @@ def resource_names(names: Sequence[str]) -> list[str]:
 
 
 def adoption_code(
-    workspaces: Sequence[Workspace], skipped: Sequence[tuple[WorkspaceSummary, str]] = (), region: str | None = None
+    workspaces: Sequence[LiveWorkspace], skipped: Sequence[tuple[WorkspaceSummary, str]] = (), region: str | None = None
 ) -> str:
     """Ready-to-paste stack code that adopts each workspace as it is, so `up` writes nothing.
 
@@ -229,7 +229,7 @@ def adoption_code(
 NATIVE_TYPE = "modelarts:index:Workspace"
 
 
-def import_file(workspaces: Sequence[Workspace]) -> dict[str, object]:
+def import_file(workspaces: Sequence[LiveWorkspace]) -> dict[str, object]:
     """`pulumi import --file` input for the native face: one resource per workspace, named as in
     the Python adoption code. The import reads each id; nothing is written to ModelArts."""
     names = resource_names([w.name for w in workspaces])
@@ -255,13 +255,15 @@ def _status(workspace: WorkspaceSummary) -> str:
     return f"status {workspace.status} {workspace.status_info}".rstrip()
 
 
-def _adoptable(client: ModelArtsClient, name: str | None) -> tuple[list[Workspace], list[tuple[WorkspaceSummary, str]]]:
+def _adoptable(
+    client: ModelArtsClient, name: str | None
+) -> tuple[list[LiveWorkspace], list[tuple[WorkspaceSummary, str]]]:
     """Every NORMAL workspace with its grants (the list has none), fetched in parallel."""
     summaries = client.list_workspaces(name=name, sort_by="name", order="asc")
     skipped = [(w, _status(w)) for w in summaries if w.status != "NORMAL"]
     wanted = [w for w in summaries if w.status == "NORMAL" and w.id != DEFAULT_WORKSPACE_ID]
 
-    def detail(summary: WorkspaceSummary) -> Workspace | None:
+    def detail(summary: WorkspaceSummary) -> LiveWorkspace | None:
         try:
             return client.get_workspace(summary.id)
         except NotFoundError:

@@ -28,7 +28,7 @@ from .errors import (
     api_error_for,
 )
 from .gate import gate_for
-from .models import MaasWorkspaces, Workspace, WorkspacePage, WorkspaceSummary, parse
+from .models import LiveWorkspace, MaasWorkspaces, WorkspacePage, WorkspaceSummary, parse
 from .quota_models import QuotaList
 from .retrying import Decision, Outcome, decide, retry_after_seconds
 from .retrying import backoff as backoff  # also the provider's re-POSTs back off this way
@@ -411,12 +411,12 @@ class ModelArtsClient:
 
     # -- workspaces -----------------------------------------------------------------------
 
-    def create_workspace(self, body: Mapping[str, Any]) -> Workspace:
+    def create_workspace(self, body: Mapping[str, Any]) -> LiveWorkspace:
         """POST once. A lost answer raises TransportError(maybe_applied=True): look it up by name."""
         operation = f"create workspace {body.get('name')!r}"
-        return parse(Workspace, self._call("POST", "/workspaces", operation, json=dict(body)), operation)
+        return parse(LiveWorkspace, self._call("POST", "/workspaces", operation, json=dict(body)), operation)
 
-    def get_workspace(self, workspace_id: str) -> Workspace:
+    def get_workspace(self, workspace_id: str) -> LiveWorkspace:
         operation = f"get workspace {workspace_id}"
         try:
             answer = self._call("GET", f"/workspaces/{quote(workspace_id, safe='')}", operation)
@@ -425,7 +425,7 @@ class ModelArtsClient:
             if exc.status == 400 and exc.error_code == AMBIGUOUS_NOT_FOUND_CODE and not self._listed(workspace_id):
                 raise NotFoundError(exc.operation, exc.status, exc.error_code, exc.error_msg, exc.request_id) from None
             raise
-        found = parse(Workspace, answer, operation)
+        found = parse(LiveWorkspace, answer, operation)
         if found.id != workspace_id:  # never let a confused answer point the state at another workspace
             raise ResponseError(f"{operation}: the answer is about another workspace ({found.id[:64]!r})")
         return found

@@ -23,7 +23,7 @@ from .waiting import poll
 
 if TYPE_CHECKING:  # requests and pydantic load on the first API call, not for check/diff/preview
     from .client import ModelArtsClient
-    from .models import Workspace, WorkspaceSummary
+    from .models import LiveWorkspace, WorkspaceSummary
 
 DEFAULT_WORKSPACE_ID = "0"
 DEFAULT_EPS_SETTING = "from huaweicloud:enterpriseProjectId / HW_ENTERPRISE_PROJECT_ID"
@@ -158,7 +158,7 @@ def create(api: ModelArtsClient, props: Mapping[str, Any], call: Call) -> tuple[
     return workspace.id, located(api, outputs(workspace, props))
 
 
-def _find_adoptee(api: ModelArtsClient, props: Mapping[str, Any], call: Call) -> Workspace | None:
+def _find_adoptee(api: ModelArtsClient, props: Mapping[str, Any], call: Call) -> LiveWorkspace | None:
     adopt_id = props.get("adopt_id")
     if adopt_id:
         try:
@@ -189,7 +189,7 @@ def _find_adoptee(api: ModelArtsClient, props: Mapping[str, Any], call: Call) ->
     return workspace
 
 
-def _converge(api: ModelArtsClient, workspace: Workspace, props: Mapping[str, Any]) -> Workspace:
+def _converge(api: ModelArtsClient, workspace: LiveWorkspace, props: Mapping[str, Any]) -> LiveWorkspace:
     """Bring an adopted workspace to the declared state with one PUT, only if needed."""
     if canonical.changed_fields(props, live_inputs(workspace)):
         api.update_workspace(workspace.id, _body(props, include_eps=False))
@@ -197,7 +197,7 @@ def _converge(api: ModelArtsClient, workspace: Workspace, props: Mapping[str, An
     return workspace
 
 
-def _post_once_effectively(api: ModelArtsClient, props: Mapping[str, Any], timeout: float, call: Call) -> Workspace:
+def _post_once_effectively(api: ModelArtsClient, props: Mapping[str, Any], timeout: float, call: Call) -> LiveWorkspace:
     """POST; when the outcome is unknown, look the name up before anything else."""
     body = _body(props, include_eps=True)
     name = props["name"]
@@ -251,12 +251,12 @@ def _exact(api: ModelArtsClient, name: str) -> WorkspaceSummary | None:
 
 
 def finish_create(
-    api: ModelArtsClient, created: Workspace, props: Mapping[str, Any], timeout: float, call: Call
-) -> Workspace:
+    api: ModelArtsClient, created: LiveWorkspace, props: Mapping[str, Any], timeout: float, call: Call
+) -> LiveWorkspace:
     """Wait until a new workspace leaves its transient status; NORMAL or an error."""
     workspace = created
     if workspace.status not in ("NORMAL", "CREATE_FAILED"):
-        latest: list[Workspace] = [workspace]
+        latest: list[LiveWorkspace] = [workspace]
 
         def settled() -> bool:
             latest[0] = api.get_workspace(created.id)
@@ -314,11 +314,11 @@ def located(api: ModelArtsClient, outs: dict[str, Any]) -> dict[str, Any]:
     return outs
 
 
-def _live_grants(workspace: Workspace) -> list[dict[str, Any]]:
+def _live_grants(workspace: LiveWorkspace) -> list[dict[str, Any]]:
     return [g.model_dump(exclude_none=True) for g in workspace.grants]
 
 
-def live_inputs(workspace: Workspace) -> dict[str, Any]:
+def live_inputs(workspace: LiveWorkspace) -> dict[str, Any]:
     """The live workspace in declared form, so refreshed drift shows in the next preview."""
     return {
         "name": workspace.name,
@@ -329,7 +329,7 @@ def live_inputs(workspace: Workspace) -> dict[str, Any]:
     }
 
 
-def outputs(workspace: Workspace, props: Mapping[str, Any]) -> dict[str, Any]:
+def outputs(workspace: LiveWorkspace, props: Mapping[str, Any]) -> dict[str, Any]:
     """`grants` in the checked inputs' form (what a preview plans for it), and the server's view
     of the same grants, ids and names filled in, in `server_grants`."""
     kept = (*spec.CONTROL_FIELDS, spec.SECRET_INPUTS, spec.DECLARED_REGION)
@@ -376,10 +376,10 @@ def update(
         api.update_workspace(id_, _body(props, include_eps=False))
         workspace = api.get_workspace(id_)
     else:
-        from .models import Workspace
+        from .models import LiveWorkspace
 
         server = old["server_grants"] if "server_grants" in old else old.get("grants")  # older states
-        workspace = Workspace.model_validate({**old, "id": id_, "grants": server or []})
+        workspace = LiveWorkspace.model_validate({**old, "id": id_, "grants": server or []})
     return located(api, outputs(workspace, props))
 
 

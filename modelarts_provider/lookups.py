@@ -18,7 +18,7 @@ from . import spec
 from .client import ModelArtsClient
 from .deadline import time_limit
 from .errors import InputError
-from .models import MaasWorkspace, Workspace, WorkspaceSummary
+from .models import LiveWorkspace, MaasWorkspace, WorkspaceSummary
 from .quota_models import QuotaList
 from .settings import SOURCES, resolve
 
@@ -97,7 +97,7 @@ def quotas_result(workspace_id: str, live: QuotaList) -> GetWorkspaceQuotasResul
 
 
 def as_result(w: WorkspaceSummary) -> GetWorkspaceResult:
-    grants = [g.model_dump(exclude_none=True) for g in w.grants] if isinstance(w, Workspace) else []
+    grants = [g.model_dump(exclude_none=True) for g in w.grants] if isinstance(w, LiveWorkspace) else []
     return GetWorkspaceResult(
         id=w.id,
         name=w.name,

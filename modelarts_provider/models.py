@@ -84,7 +84,7 @@ class WorkspaceSummary(_WorkspaceFields):
         return value.upper()
 
 
-class Workspace(WorkspaceSummary):
+class LiveWorkspace(WorkspaceSummary):
     """A workspace as `GET /workspaces/{id}` returns it."""
 
     grants: list[LiveGrant] = Field(default_factory=list)

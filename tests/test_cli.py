@@ -22,7 +22,7 @@ from modelarts_provider import canonical, lifecycle, spec
 from modelarts_provider.cli import _py_str, _width, adoption_code, resource_names, run
 from modelarts_provider.client import ModelArtsClient
 from modelarts_provider.emulator import Emulator
-from modelarts_provider.models import Workspace, WorkspaceSummary
+from modelarts_provider.models import LiveWorkspace, WorkspaceSummary
 from tests.conftest import hw_env, settings_for
 from tests.e2e.pulumi_cli import REPO
 
@@ -30,7 +30,7 @@ EPS = "0f0e0d0c-1111-4222-8333-444455556666"
 ALICE_ID = "a" * 32
 
 ESTATE = [
-    Workspace(
+    LiveWorkspace(
         id="1" * 32,
         name="ML_team",
         description='say "hi"\nit\'s a \\ backslash, a tab\t, U+2028 \u2028 and NEL \x85',
@@ -41,10 +41,10 @@ ESTATE = [
             {"user_name": "only-a-name"},
         ],
     ),
-    Workspace(
+    LiveWorkspace(
         id="2" * 32, name="ml-team", auth_type="PRIVATE", enterprise_project_id=EPS, enterprise_project_name="p1"
     ),
-    Workspace(id="3" * 32, name="中文_工作空间", description="中文描述 'single' quotes"),
+    LiveWorkspace(id="3" * 32, name="中文_工作空间", description="中文描述 'single' quotes"),
 ]
 
 
@@ -122,7 +122,7 @@ def test_adoption_code_is_ruff_clean(tmp_path: Any) -> None:
 
 
 def test_adoption_code_imports_only_what_it_uses_and_lists_skipped() -> None:
-    public = Workspace(id="4" * 32, name="public-one")
+    public = LiveWorkspace(id="4" * 32, name="public-one")
     code = adoption_code([public], [(WorkspaceSummary(id="5" * 32, name="half-made"), "status CREATE_FAILED quota")])
     assert "from modelarts_provider import Workspace, WorkspaceArgs\n" in code
     assert "enterprise_project_id" not in code and "description" not in code
@@ -133,7 +133,7 @@ def test_adoption_code_imports_only_what_it_uses_and_lists_skipped() -> None:
 
 
 def test_grants_of_a_non_internal_workspace_become_a_comment() -> None:
-    odd = Workspace(id="6" * 32, name="odd-one", grants=[{"user_id": ALICE_ID}])
+    odd = LiveWorkspace(id="6" * 32, name="odd-one", grants=[{"user_id": ALICE_ID}])
     code = adoption_code([odd])
     assert "Grant" not in code and "# ModelArts lists 1 grant(s), unused unless INTERNAL" in code
     ast.parse(code)
@@ -181,7 +181,7 @@ def cli_env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> dict[str, st
 
 
 @pytest.fixture
-def made(emulator: Emulator) -> dict[str, Workspace]:
+def made(emulator: Emulator) -> dict[str, LiveWorkspace]:
     client = ModelArtsClient(settings_for(emulator))
     return {
         "team-a": client.create_workspace({"name": "team-a", "description": "first"}),
@@ -192,7 +192,7 @@ def made(emulator: Emulator) -> dict[str, Workspace]:
     }
 
 
-def test_list_json_and_name_filter(cli_env: dict[str, str], made: dict[str, Workspace], capsys: Any) -> None:
+def test_list_json_and_name_filter(cli_env: dict[str, str], made: dict[str, LiveWorkspace], capsys: Any) -> None:
     assert run(["workspaces", "list", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["name"] for r in rows} == {"default", "team-a", "team-b", "其他空间"}
@@ -202,7 +202,7 @@ def test_list_json_and_name_filter(cli_env: dict[str, str], made: dict[str, Work
 
 
 def test_list_table_is_aligned_with_cjk_names(
-    cli_env: dict[str, str], made: dict[str, Workspace], capsys: Any
+    cli_env: dict[str, str], made: dict[str, LiveWorkspace], capsys: Any
 ) -> None:
     assert run(["workspaces", "list"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -215,7 +215,7 @@ def test_list_table_is_aligned_with_cjk_names(
     assert len(starts) == 1
 
 
-def test_show_json_and_text(cli_env: dict[str, str], made: dict[str, Workspace], capsys: Any) -> None:
+def test_show_json_and_text(cli_env: dict[str, str], made: dict[str, LiveWorkspace], capsys: Any) -> None:
     ws = made["team-b"]
     assert run(["workspaces", "show", ws.id, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -227,7 +227,7 @@ def test_show_json_and_text(cli_env: dict[str, str], made: dict[str, Workspace],
     assert "grants:             1" in text and "  - alice  user_id=" in text and "user_type=IAM" in text
 
 
-def test_adopt_code_in_process(cli_env: dict[str, str], made: dict[str, Workspace], capsys: Any) -> None:
+def test_adopt_code_in_process(cli_env: dict[str, str], made: dict[str, LiveWorkspace], capsys: Any) -> None:
     assert run(["workspaces", "adopt-code", "--name", "team"]) == 0
     code = capsys.readouterr().out
     assert f'adopt_id="{made["team-a"].id}"' in code and f'adopt_id="{made["team-b"].id}"' in code
@@ -238,7 +238,7 @@ def test_adopt_code_in_process(cli_env: dict[str, str], made: dict[str, Workspac
 def test_region_option_reaches_another_region(
     emulator: Emulator,
     cli_env: dict[str, str],
-    made: dict[str, Workspace],
+    made: dict[str, LiveWorkspace],
     capsys: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -33,7 +33,7 @@ from modelarts_provider.emulator.iam import UserDirectory
 from modelarts_provider.emulator.store import WorkspaceStore
 from modelarts_provider.errors import ModelArtsError
 from modelarts_provider.gate import forget_all
-from modelarts_provider.models import Workspace, WorkspaceSummary
+from modelarts_provider.models import LiveWorkspace, WorkspaceSummary
 from modelarts_provider.provider import WorkspaceProvider
 from modelarts_provider.settings import resolve
 from tests.rawhttp import RawServer, Reply
@@ -203,12 +203,12 @@ def test_any_answer_is_a_result_or_a_clear_error(server: RawServer, answer: Answ
         return
     assert answer[0] < 300
     if operation == "get":
-        assert isinstance(result, Workspace) and result.id == WORKSPACE_ID
+        assert isinstance(result, LiveWorkspace) and result.id == WORKSPACE_ID
         assert all(isinstance(g.user_name, (str, type(None))) for g in result.grants)
     elif operation == "list":
         assert all(isinstance(w, WorkspaceSummary) and w.id and w.name for w in result)
     elif operation == "create":
-        assert isinstance(result, Workspace) and result.id and result.name
+        assert isinstance(result, LiveWorkspace) and result.id and result.name
         assert isinstance(result.status, str) and isinstance(result.create_time, (int, type(None)))
 
 

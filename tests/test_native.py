@@ -29,7 +29,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from modelarts_provider import WorkspaceArgs, canonical, lifecycle
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
 from modelarts_provider.errors import ModelArtsError
-from modelarts_provider.models import Workspace
+from modelarts_provider.models import LiveWorkspace
 from modelarts_provider.native import schema
 from modelarts_provider.native.provider import ModelArtsProvider, PartialCreate, camel_text, split_id
 from modelarts_provider.native.sdk import NativeWorkspace
@@ -104,7 +104,7 @@ def test_messages_use_schema_names() -> None:
 
 
 def test_schema_types_match_what_the_lifecycle_returns() -> None:
-    live = Workspace.model_validate(
+    live = LiveWorkspace.model_validate(
         {
             "id": "a" * 32,
             "name": "typed-ws",
