@@ -181,6 +181,18 @@ TOKENS: TokenCache[IssuedToken] = TokenCache()
 CREDENTIALS: TokenCache[TemporaryCredential] = TokenCache()
 
 
+class TokenIssuer(Protocol):
+    """Where a password token comes from (IAM's `POST /v3/auth/tokens`: `iam_client.IamClient`)."""
+
+    def issue_token(self) -> IssuedToken: ...
+
+
+class CredentialIssuer(Protocol):
+    """Where an agency's temporary credentials come from (`iam_client.IamClient`)."""
+
+    def issue_credential(self) -> TemporaryCredential: ...
+
+
 def parse_expiry(text: Any) -> float:
     """IAM's `expires_at`, e.g. `2020-01-04T09:08:49.965000Z`, as epoch seconds."""
     if not isinstance(text, str):
@@ -200,14 +212,14 @@ class PasswordTokenAuth(Authenticator):
     renewable = True
 
     def __init__(
-        self, key: tuple[str, ...], fetch: Callable[[], IssuedToken], cache: TokenCache[IssuedToken] = TOKENS
+        self, key: tuple[str, ...], issuer: TokenIssuer, cache: TokenCache[IssuedToken] = TOKENS
     ) -> None:
         self._key = key
-        self._fetch = fetch
+        self._issuer = issuer
         self._cache = cache
 
     def token(self) -> IssuedToken:
-        return self._cache.get(self._key, self._fetch)
+        return self._cache.get(self._key, self._issuer.issue_token)
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         r.headers["X-Auth-Token"] = self.token().value
@@ -230,17 +242,17 @@ class AssumedRoleSigner(Authenticator):
     def __init__(
         self,
         key: tuple[str, ...],
-        fetch: Callable[[], TemporaryCredential],
+        issuer: CredentialIssuer,
         project_id: str | None = None,
         cache: TokenCache[TemporaryCredential] = CREDENTIALS,
     ) -> None:
         self._key = key
-        self._fetch = fetch
+        self._issuer = issuer
         self._project_id = project_id
         self._cache = cache
 
     def credential(self) -> TemporaryCredential:
-        return self._cache.get(self._key, self._fetch)
+        return self._cache.get(self._key, self._issuer.issue_credential)
 
     def prepare(self) -> None:
         self.credential()

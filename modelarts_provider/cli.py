@@ -302,8 +302,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         settings = resolve().for_location(args.region)
-        with time_limit(settings.retry_deadline):
-            return _command(args, ModelArtsClient(settings))
+        with time_limit(settings.retry_deadline), ModelArtsClient(settings) as client:
+            return _command(args, client)
     except ModelArtsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -312,24 +312,21 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def _command(args: argparse.Namespace, client: ModelArtsClient) -> int:
-    try:
-        if args.command == "list":
-            rows = client.list_workspaces(name=args.name, sort_by="name", order="asc")
-            print(_json([w.model_dump() for w in rows]) if args.json else _table(rows))
-        elif args.command == "quotas":
-            items = client.get_workspace_quotas(args.id).quotas
-            print(_json([q.model_dump() for q in items]) if args.json else _quota_table(items))
-        elif args.command == "show":
-            workspace = client.get_workspace(args.id)
-            print(_json(workspace.model_dump()) if args.json else _details(workspace))
+    if args.command == "list":
+        rows = client.list_workspaces(name=args.name, sort_by="name", order="asc")
+        print(_json([w.model_dump() for w in rows]) if args.json else _table(rows))
+    elif args.command == "quotas":
+        items = client.get_workspace_quotas(args.id).quotas
+        print(_json([q.model_dump() for q in items]) if args.json else _quota_table(items))
+    elif args.command == "show":
+        workspace = client.get_workspace(args.id)
+        print(_json(workspace.model_dump()) if args.json else _details(workspace))
+    else:
+        adopt, skipped = _adoptable(client, args.name)
+        if args.format == "pulumi-import":
+            print(_json(import_file(adopt)))
+            for w, reason in skipped:
+                print(f"not adopted: {w.name} ({w.id}): {reason}", file=sys.stderr)
         else:
-            adopt, skipped = _adoptable(client, args.name)
-            if args.format == "pulumi-import":
-                print(_json(import_file(adopt)))
-                for w, reason in skipped:
-                    print(f"not adopted: {w.name} ({w.id}): {reason}", file=sys.stderr)
-            else:
-                print(adoption_code(adopt, skipped, args.region), end="")
-    finally:
-        client.close()
+            print(adoption_code(adopt, skipped, args.region), end="")
     return 0

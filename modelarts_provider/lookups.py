@@ -6,6 +6,7 @@ They run in the program process, with the same settings as the provider: stack c
 
 from __future__ import annotations
 
+import atexit
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -115,6 +116,15 @@ def as_result(w: WorkspaceSummary) -> GetWorkspaceResult:
 
 
 _CLIENTS: dict[str | None, ModelArtsClient] = {}
+
+
+@atexit.register
+def _close_clients() -> None:
+    """The program's clients live as long as the program (one token and one project look-up
+    for all its lookups) and are closed when it ends."""
+    for client in _CLIENTS.values():
+        client.close()
+    _CLIENTS.clear()
 
 
 def _client(region: str | None = None) -> ModelArtsClient:
