@@ -270,3 +270,21 @@ def test_engine_timeouts_win_over_the_defaults() -> None:
     assert lifecycle.Call(timeout=5.0).seconds({"delete_timeout": 900.0}, "delete_timeout", 600.0) == 5.0
     assert lifecycle.Call().seconds({"delete_timeout": 900.0}, "delete_timeout", 600.0) == 900.0
     assert lifecycle.Call().seconds({}, "delete_timeout", 600.0) == 600.0
+
+
+def test_region_slash_id_reaches_that_regions_endpoint(
+    provider: ModelArtsProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`REGION/ID` of another region: same credentials, that region's own endpoint and project
+    (the single endpoint override is for the provider's region)."""
+    other = provider._settings("ap-southeast-1")
+    assert other.modelarts_url == "https://modelarts.ap-southeast-1.myhuaweicloud.com"
+    assert other.project_id is None and other.access_key == provider._settings(None).access_key
+    assert provider._settings(provider._settings(None).region).modelarts_url.startswith("http://127.0.0.1")
+    # credentials from HW_* count for every region; the endpoint and project variables do not
+    monkeypatch.setenv("HW_USER_NAME", "env-user")
+    monkeypatch.setenv("HW_MODELARTS_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("HW_PROJECT_ID", "f" * 32)
+    other = provider._settings("ap-southeast-1")
+    assert other.user_name == "env-user" and other.project_id is None
+    assert other.modelarts_url == "https://modelarts.ap-southeast-1.myhuaweicloud.com"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -147,9 +148,11 @@ class ModelArtsProvider(Provider):
         settings = resolve(config=self._config)
         if region is None or region == settings.region:
             return settings
-        # another region: its own endpoints and project (a single endpoint override does not apply)
-        own = {k: v for k, v in self._config.items() if k not in ("modelarts:endpoint", "huaweicloud:projectId")}
-        return resolve(explicit={"region": region}, config=own, environ={})
+        # another region: the same credentials (config or HW_*), but that region's own endpoint and
+        # project: the single endpoint override and project id belong to the provider's region
+        config = {k: v for k, v in self._config.items() if k not in ("modelarts:endpoint", "huaweicloud:projectId")}
+        environ = {k: v for k, v in os.environ.items() if k not in ("HW_MODELARTS_ENDPOINT", "HW_PROJECT_ID")}
+        return resolve(explicit={"region": region}, config=config, environ=environ)
 
     def _client(self, region: str | None = None) -> ModelArtsClient:
         with self._lock:
