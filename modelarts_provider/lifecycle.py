@@ -136,7 +136,7 @@ def create(api: ModelArtsClient, props: Mapping[str, Any], call: Call) -> tuple[
     adopted = _find_adoptee(api, props, call)
     if adopted is not None:
         workspace = _converge(api, adopted, props)
-        return workspace.id, located(api, outputs(workspace, props))
+        return workspace.id, state(api, workspace, props)
     timeout = call.seconds(props, "create_timeout", spec.DEFAULT_CREATE_TIMEOUT)
     created = _post_once_effectively(api, props, timeout, call)
     try:
@@ -155,7 +155,7 @@ def create(api: ModelArtsClient, props: Mapping[str, Any], call: Call) -> tuple[
             f"workspace {props['name']!r} ({created.id}) was created but could not be confirmed, "
             f"so it was deleted again: {exc}"
         ) from None
-    return workspace.id, located(api, outputs(workspace, props))
+    return workspace.id, state(api, workspace, props)
 
 
 def _find_adoptee(api: ModelArtsClient, props: Mapping[str, Any], call: Call) -> LiveWorkspace | None:
@@ -301,10 +301,16 @@ def read(api: ModelArtsClient, id_: str, props: Mapping[str, Any]) -> tuple[str,
     # A state written before `grants` became the declared form keeps that in `declared_grants`.
     declared = props["declared_grants"] if "declared_grants" in props else props.get("grants")
     inputs = canonical.normalize({**live_inputs(workspace), **controls})
-    inputs["grants"] = pairing.declared_view(declared or [], _live_grants(workspace))
+    inputs["grants"] = pairing.declared_view(declared or [], workspace.grant_dicts())
     if props.get(spec.DECLARED_REGION):
         inputs["region"] = api.settings.region
-    return workspace.id, located(api, outputs(workspace, inputs)), inputs
+    return workspace.id, state(api, workspace, inputs), inputs
+
+
+def state(api: ModelArtsClient, workspace: LiveWorkspace, props: Mapping[str, Any]) -> dict[str, Any]:
+    """The state of a live workspace declared by `props` (checked inputs, or the old outputs),
+    located where the client that reached it works: what create, read, update and adoption return."""
+    return located(api, outputs(workspace, props))
 
 
 def located(api: ModelArtsClient, outs: dict[str, Any]) -> dict[str, Any]:
@@ -314,19 +320,9 @@ def located(api: ModelArtsClient, outs: dict[str, Any]) -> dict[str, Any]:
     return outs
 
 
-def _live_grants(workspace: LiveWorkspace) -> list[dict[str, Any]]:
-    return [g.model_dump(exclude_none=True) for g in workspace.grants]
-
-
 def live_inputs(workspace: LiveWorkspace) -> dict[str, Any]:
     """The live workspace in declared form, so refreshed drift shows in the next preview."""
-    return {
-        "name": workspace.name,
-        "description": workspace.description,
-        "auth_type": workspace.auth_type,
-        "grants": _live_grants(workspace),
-        "enterprise_project_id": workspace.enterprise_project_id,
-    }
+    return {f: workspace.grant_dicts() if f == "grants" else getattr(workspace, f) for f in spec.API_FIELDS}
 
 
 def outputs(workspace: LiveWorkspace, props: Mapping[str, Any]) -> dict[str, Any]:
@@ -335,26 +331,16 @@ def outputs(workspace: LiveWorkspace, props: Mapping[str, Any]) -> dict[str, Any
     kept = (*spec.CONTROL_FIELDS, spec.SECRET_INPUTS, spec.DECLARED_REGION)
     outs = {k: props[k] for k in kept if props.get(k) is not None}
     declared = props.get("grants") or []
-    live = _live_grants(workspace)
-    outs.update(
-        {
-            "workspace_id": workspace.id,
-            "name": workspace.name,
-            "description": workspace.description,
-            "auth_type": workspace.auth_type,
-            "grants": pairing.declared_view(declared, live),
-            "server_grants": pairing.server_view(declared, live),
-            "enterprise_project_id": workspace.enterprise_project_id,
-            "enterprise_project_name": workspace.enterprise_project_name,
-            "region": props.get("region") or "",  # `located` sets both from the client that was used
-            "project_id": props.get("project_id") or "",
-            "owner": workspace.owner,
-            "status": workspace.status,
-            "status_info": workspace.status_info,
-            "create_time": workspace.create_time,
-            "update_time": workspace.update_time,
-        }
-    )
+    live = workspace.grant_dicts()
+    computed = {
+        "workspace_id": workspace.id,
+        "grants": pairing.declared_view(declared, live),
+        "server_grants": pairing.server_view(declared, live),
+        "region": props.get("region") or "",  # `located` sets both from the client that was used
+        "project_id": props.get("project_id") or "",
+    }
+    # every other field is the live workspace's attribute of the same name
+    outs.update({f: computed[f] if f in computed else getattr(workspace, f) for f in spec.STATE_FIELDS})
     return outs
 
 
@@ -380,7 +366,7 @@ def update(
 
         server = old["server_grants"] if "server_grants" in old else old.get("grants")  # older states
         workspace = LiveWorkspace.model_validate({**old, "id": id_, "grants": server or []})
-    return located(api, outputs(workspace, props))
+    return state(api, workspace, props)
 
 
 # -- delete -----------------------------------------------------------------------------------

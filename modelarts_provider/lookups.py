@@ -98,7 +98,7 @@ def quotas_result(workspace_id: str, live: QuotaList) -> GetWorkspaceQuotasResul
 
 
 def as_result(w: WorkspaceSummary) -> GetWorkspaceResult:
-    grants = [g.model_dump(exclude_none=True) for g in w.grants] if isinstance(w, LiveWorkspace) else []
+    grants = w.grant_dicts() if isinstance(w, LiveWorkspace) else []
     return GetWorkspaceResult(
         id=w.id,
         name=w.name,

@@ -89,6 +89,10 @@ class LiveWorkspace(WorkspaceSummary):
 
     grants: list[LiveGrant] = Field(default_factory=list)
 
+    def grant_dicts(self) -> list[dict[str, Any]]:
+        """The grants as plain dicts, fields the API left out omitted (state, lookups, diffs)."""
+        return [g.model_dump(exclude_none=True) for g in self.grants]
+
 
 class WorkspacePage(_Lenient):
     total_count: int = 0

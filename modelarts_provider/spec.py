@@ -42,6 +42,9 @@ OUTPUT_FIELDS = (
     "enterprise_project_name",
     "server_grants",
 )
+# Every field of a workspace's state, declared once: the inputs the API holds, where the
+# workspace lives, and the outputs (`lifecycle.outputs` fills exactly these).
+STATE_FIELDS = (*API_FIELDS, "region", *OUTPUT_FIELDS)
 # Outputs computed from an input of another name: secret whenever that input holds a secret.
 DERIVED_OUTPUTS = {"grants": ("server_grants",), "enterprise_project_id": ("enterprise_project_name",)}
 # Hidden input (Pulumi does not display `__` properties): the inputs that hold a secret.

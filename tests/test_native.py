@@ -26,7 +26,7 @@ from pulumi.provider.experimental.provider import (
 )
 from pulumi.runtime.rpc import UNKNOWN
 
-from modelarts_provider import WorkspaceArgs, canonical, lifecycle
+from modelarts_provider import WorkspaceArgs, canonical, lifecycle, spec
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
 from modelarts_provider.errors import ModelArtsError
 from modelarts_provider.models import LiveWorkspace
@@ -288,3 +288,14 @@ def test_region_slash_id_reaches_that_regions_endpoint(
     other = provider._settings("ap-southeast-1")
     assert other.user_name == "env-user" and other.project_id is None
     assert other.modelarts_url == "https://modelarts.ap-southeast-1.myhuaweicloud.com"
+
+
+def test_outputs_fill_exactly_the_declared_state_fields() -> None:
+    """spec.STATE_FIELDS is the one declaration of the state: the lifecycle fills exactly those
+    (plus the control inputs it keeps), and the resource pre-declares every one of them."""
+    live = LiveWorkspace.model_validate({"id": "b" * 32, "name": "state-ws", "status": "NORMAL"})
+    props = canonical.normalize({"name": "state-ws", "adopt_by_name": True})
+    outputs = lifecycle.outputs(live, props)
+    kept = {k for k in (*spec.CONTROL_FIELDS, spec.SECRET_INPUTS, spec.DECLARED_REGION) if props.get(k) is not None}
+    assert set(outputs) == set(spec.STATE_FIELDS) | kept
+    assert set(spec.STATE_FIELDS) <= set(spec.INPUT_FIELDS + spec.OUTPUT_FIELDS)
