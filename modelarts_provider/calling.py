@@ -8,6 +8,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -76,6 +77,19 @@ def _redirect_target(response: requests.Response) -> str:
     return _printable(host, 100) or "an unreadable location"
 
 
+@dataclass(frozen=True)
+class CallRequest:
+    """What one logical call sends, carried unchanged through its attempts."""
+
+    method: str
+    url: str
+    operation: str
+    params: Mapping[str, Any] | None
+    json: Any
+    auth: requests.auth.AuthBase | None
+    retry_post: bool  # a POST that may be repeated (IAM's token requests)
+
+
 class ApiCaller:
     """Sends calls for one set of settings. Safe to share between threads; close it (or use it
     as a context manager) to release its connections."""
@@ -111,8 +125,9 @@ class ApiCaller:
         """One logical call, ended by `retryDeadline` (or an enclosing limit: the CLI command, the
         lookup, the call that needed this token): a 2xx answer or one of this package's errors."""
         self._raise_if_rejected(operation)
+        call = CallRequest(method, url, operation, params, json, auth, retry_post)
         with time_limit(self.settings.retry_deadline) as end:
-            return self._attempts(method, url, operation, params, json, auth, retry_post, end)
+            return self._attempts(call, end)
 
     def _raise_if_rejected(self, operation: str) -> None:
         rejected = self._gate.rejected
@@ -126,34 +141,25 @@ class ApiCaller:
                 rejected.request_id,
             )
 
-    def _request(
-        self,
-        method: str,
-        url: str,
-        operation: str,
-        params: Mapping[str, Any] | None,
-        json: Any,
-        auth: requests.auth.AuthBase | None,
-        end: float,
-    ) -> requests.Response:
+    def _request(self, call: CallRequest, end: float) -> requests.Response:
         """One HTTP exchange. Until the server has accepted one authenticated request, such
         requests go one at a time, so wrong credentials cost one rejected request, not one per
         thread (five bad signatures lock an access key)."""
-        s = self.settings
+        s, auth = self.settings, call.auth
         if isinstance(auth, Authenticator):
             auth.prepare()
 
         def send() -> requests.Response:
             return transport.exchange(
                 self.session,
-                method,
-                url,
+                call.method,
+                call.url,
                 end=end,
                 connect_timeout=s.connect_timeout,
                 read_timeout=s.read_timeout,
                 verify=not s.insecure,
-                params=params,
-                json=json,
+                params=call.params,
+                json=call.json,
                 auth=auth,
             )
 
@@ -162,40 +168,30 @@ class ApiCaller:
         if not self._gate.first_call.acquire(timeout=max(0.0, end - time.monotonic())):
             raise transport.NoAnswer("not sent: the first call of this run did not end in time", not_sent=True)
         try:
-            self._raise_if_rejected(operation)
+            self._raise_if_rejected(call.operation)
             response = send()
             status = response.status_code
             if status == 401 and not getattr(auth, "renewable", False):
-                self._gate.rejected = AuthenticationError(operation, status, *_error_fields(response))
+                self._gate.rejected = AuthenticationError(call.operation, status, *_error_fields(response))
             elif status < 300 or status in (400, 403, 404):  # the credentials themselves were accepted
                 self._gate.accepted.set()
             return response
         finally:
             self._gate.first_call.release()
 
-    def _attempts(
-        self,
-        method: str,
-        url: str,
-        operation: str,
-        params: Mapping[str, Any] | None,
-        json: Any,
-        auth: requests.auth.AuthBase | None,
-        retry_post: bool,
-        end: float,
-    ) -> requests.Response:
-        s = self.settings
-        repeatable = method in REPEATABLE_METHODS or retry_post
+    def _attempts(self, call: CallRequest, end: float) -> requests.Response:
+        s, operation, auth = self.settings, call.operation, call.auth
+        repeatable = call.method in REPEATABLE_METHODS or call.retry_post
         started = time.monotonic()
         attempts = error_retries = 0
         renewed = maybe_applied = False
         while True:
-            self.calls["IAM" if "/v3" in url else method] += 1
+            self.calls["IAM" if "/v3" in call.url else call.method] += 1
             attempts += 1
             response: requests.Response | None = None
             failure: transport.NoAnswer | None = None
             try:
-                response = self._request(method, url, operation, params, json, auth, end)
+                response = self._request(call, end)
             except transport.NoAnswer as exc:
                 failure = exc
                 outcome = Outcome(not_sent=exc.not_sent, curable=exc.curable)

@@ -109,17 +109,20 @@ class ModelArtsClient:
 
     def get_workspace(self, workspace_id: str) -> LiveWorkspace:
         operation = f"get workspace {workspace_id}"
+        found = parse(LiveWorkspace, self._get_of_workspace(workspace_id, "", operation), operation)
+        if found.id != workspace_id:  # never let a confused answer point the state at another workspace
+            raise ResponseError(f"{operation}: the answer is about another workspace ({found.id[:64]!r})")
+        return found
+
+    def _get_of_workspace(self, workspace_id: str, subpath: str, operation: str) -> dict[str, Any]:
+        """GET `/workspaces/{id}{subpath}`; NotFoundError when the workspace does not exist."""
         try:
-            answer = self._call("GET", f"/workspaces/{quote(workspace_id, safe='')}", operation)
+            return self._call("GET", f"/workspaces/{quote(workspace_id, safe='')}{subpath}", operation)
         except ApiError as exc:
             # Some regions answer a missing workspace with the generic parameter error.
             if exc.status == 400 and exc.error_code == AMBIGUOUS_NOT_FOUND_CODE and not self._listed(workspace_id):
                 raise NotFoundError(exc.operation, exc.status, exc.error_code, exc.error_msg, exc.request_id) from None
             raise
-        found = parse(LiveWorkspace, answer, operation)
-        if found.id != workspace_id:  # never let a confused answer point the state at another workspace
-            raise ResponseError(f"{operation}: the answer is about another workspace ({found.id[:64]!r})")
-        return found
 
     def _listed(self, workspace_id: str) -> bool:
         return any(w.id == workspace_id for w in self.iter_workspaces())
@@ -189,13 +192,7 @@ class ModelArtsClient:
     def get_workspace_quotas(self, workspace_id: str) -> QuotaList:
         """Every quota resource of a workspace, with min/max and usage."""
         operation = f"get quotas of workspace {workspace_id}"
-        try:
-            answer = self._call("GET", f"/workspaces/{quote(workspace_id, safe='')}/quotas", operation)
-        except ApiError as exc:
-            if exc.status == 400 and exc.error_code == AMBIGUOUS_NOT_FOUND_CODE and not self._listed(workspace_id):
-                raise NotFoundError(exc.operation, exc.status, exc.error_code, exc.error_msg, exc.request_id) from None
-            raise
-        return parse(QuotaList, answer, operation)
+        return parse(QuotaList, self._get_of_workspace(workspace_id, "/quotas", operation), operation)
 
     def update_workspace_quotas(self, workspace_id: str, quotas: Mapping[str, int]) -> QuotaList:
         """PUT only the given items (the vendor: send only what is modified); the answer holds
