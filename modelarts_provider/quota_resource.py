@@ -25,6 +25,15 @@ class WorkspaceQuotasArgs:
     quotas: pulumi.Input[Mapping[str, pulumi.Input[int]]]
 
 
+def quota_inputs(args: WorkspaceQuotasArgs | None, kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs of either form (typed args or keywords), Outputs untouched: both faces."""
+    if args is not None and kwargs:
+        raise TypeError("give either args=WorkspaceQuotasArgs(...) or keyword arguments, not both")
+    # not dataclasses.asdict: it deep-copies its values, and an Output refuses to be copied
+    given = {f.name: getattr(args, f.name) for f in fields(args)} if args is not None else kwargs
+    return dict(given)
+
+
 class WorkspaceQuotas(Resource, module="modelarts", name="WorkspaceQuotas"):
     """Quotas of one workspace. Type token `pulumi-python:dynamic/modelarts:WorkspaceQuotas`.
 
@@ -45,11 +54,7 @@ class WorkspaceQuotas(Resource, module="modelarts", name="WorkspaceQuotas"):
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        if args is not None and kwargs:
-            raise TypeError("give either args=WorkspaceQuotasArgs(...) or keyword arguments, not both")
-        # not dataclasses.asdict: it deep-copies its values, and an Output refuses to be copied
-        given = {f.name: getattr(args, f.name) for f in fields(args)} if args is not None else kwargs
-        props: dict[str, Any] = dict(given)
+        props = quota_inputs(args, kwargs)
         for key in quota_spec.INPUT_FIELDS + quota_spec.OUTPUT_FIELDS:
             props.setdefault(key, None)
         super().__init__(WorkspaceQuotasProvider(), resource_name, props, opts)

@@ -20,6 +20,7 @@ from .. import signing
 from .config import EmulatorConfig
 from .errors import ProjectMismatch, unauthorized
 from .iam import Iam
+from .messages import Request
 
 
 @dataclass(frozen=True)
@@ -47,29 +48,20 @@ class CallerCheck:
         self._iam = iam
         self._keys: dict[str, _KeyState] = {}
 
-    def authenticate(
-        self, method: str, raw_path: str, query: str, headers: Mapping[str, str], body: bytes
-    ) -> Principal:
-        """The caller, or ErrorAnswer 401. `headers` must be keyed by lower-case names."""
+    def authenticate(self, request: Request) -> Principal:
+        """The caller, or ErrorAnswer 401 (the request's headers are keyed by lower-case names)."""
+        headers = request.headers
         token = headers.get("x-auth-token")
         if token:
             issued = self._iam.check_token(token)
             return Principal(issued.user_name, "token", issued.project_id, issued.user_name)
         authorization = headers.get("authorization")
         if authorization:
-            return self._verify_signature(method, raw_path, query, headers, body, authorization)
+            return self._verify_signature(request, authorization)
         raise unauthorized("no X-Auth-Token and no AK/SK signature in the request")
 
-    def _verify_signature(
-        self,
-        method: str,
-        raw_path: str,
-        query: str,
-        headers: Mapping[str, str],
-        body: bytes,
-        authorization: str,
-    ) -> Principal:
-        cfg = self._config
+    def _verify_signature(self, request: Request, authorization: str) -> Principal:
+        cfg, headers = self._config, request.headers
         fields = signing.parse_authorization(authorization)
         if fields is None:
             raise unauthorized("authorization header is not a valid SDK-HMAC-SHA256 signature")
@@ -85,7 +77,7 @@ class CallerCheck:
             now = time.monotonic()
             if state.locked_until > now:
                 raise unauthorized("access key locked")
-        problem = self._signature_problem(method, raw_path, query, headers, body, fields, secret_key, security_token)
+        problem = self._signature_problem(request, fields, secret_key, security_token)
         if problem is None and temporary is not None:
             if "x-security-token" not in headers:
                 problem = "verify aksk signature fail: a temporary access key needs its X-Security-Token"
@@ -104,18 +96,10 @@ class CallerCheck:
         return Principal(cfg.user, "aksk", project, access_key if temporary is None else temporary.agency)
 
     def _signature_problem(
-        self,
-        method: str,
-        raw_path: str,
-        query: str,
-        headers: Mapping[str, str],
-        body: bytes,
-        fields: Mapping[str, str],
-        secret_key: str,
-        security_token: str,
+        self, request: Request, fields: Mapping[str, str], secret_key: str, security_token: str
     ) -> str | None:
         """Why the signature is not acceptable, or None when it is."""
-        cfg = self._config
+        cfg, headers = self._config, request.headers
         signed = [name.strip().lower() for name in fields["SignedHeaders"].split(";") if name.strip()]
         if "host" not in signed or "x-sdk-date" not in signed:
             return "verify aksk signature fail: host and x-sdk-date must be signed"
@@ -126,9 +110,8 @@ class CallerCheck:
             return "verify aksk signature fail: invalid X-Sdk-Date"
         if abs(time.time() - when.timestamp()) > cfg.sdk_date_skew:
             return "request expired"
-        canonical = signing.canonical_request(
-            method, raw_path, parse_qsl(query, keep_blank_values=True), headers, signed, body
-        )
+        query = parse_qsl(request.query, keep_blank_values=True)
+        canonical = signing.canonical_request(request.method, request.raw_path, query, headers, signed, request.body)
         expected = signing.signature(secret_key, signing.string_to_sign(canonical, sdk_date))
         if not hmac.compare_digest(expected.encode(), fields["Signature"].strip().encode()):
             return "verify aksk signature fail"

@@ -72,7 +72,7 @@ def match(method: str, raw_path: str) -> Match:
 
 
 def _principal(state: State, request: Request) -> Principal:
-    return state.authn.authenticate(request.method, request.raw_path, request.query, request.headers, request.body)
+    return state.authn.authenticate(request)
 
 
 def _modelarts_principal(state: State, request: Request, params: dict[str, str], action: str | None) -> Principal:

@@ -36,8 +36,6 @@ from pulumi.provider.experimental.provider import (
     GetSchemaResponse,
     InvokeRequest,
     InvokeResponse,
-    PropertyDiff,
-    PropertyDiffKind,
     Provider,
     ReadRequest,
     ReadResponse,
@@ -50,7 +48,7 @@ from ..errors import ConfigurationError, ModelArtsError
 from ..settings import SOURCES, Settings, default_enterprise_project, resolve
 from . import quotas as quota_face
 from . import schema
-from .values import camel, plain_map, secret_fields, to_plain, unknown, wire_map
+from .values import camel, diff_response, plain_map, secret_fields, to_plain, unknown, wire_map
 
 if TYPE_CHECKING:
     from ..client import ModelArtsClient
@@ -190,19 +188,7 @@ class ModelArtsProvider(Provider):
         if quota_face.handles(request.urn):
             return await self._quotas.diff(request)
         plan = lifecycle.plan(plain_map(request.old_state), plain_map(request.new_inputs))
-        detailed = {
-            camel(f): PropertyDiff(
-                PropertyDiffKind.UPDATE_REPLACE if f in plan.replaces else PropertyDiffKind.UPDATE, input_diff=True
-            )
-            for f in plan.changed
-        }
-        return DiffResponse(
-            changes=plan.changes,
-            replaces=[camel(f) for f in plan.replaces],
-            delete_before_replace=plan.delete_before_replace,
-            diffs=list(detailed),
-            detailed_diff=detailed,
-        )
+        return diff_response(plan)
 
     # -- create / read / update / delete ---------------------------------------------------
 

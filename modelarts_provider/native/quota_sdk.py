@@ -8,12 +8,11 @@ would otherwise apply the translation to every key of `quotas` too, and quota re
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
 
 import pulumi
 
-from ..quota_resource import WorkspaceQuotasArgs
+from ..quota_resource import WorkspaceQuotasArgs, quota_inputs
 from . import quota_schema
 from .values import camel
 
@@ -37,10 +36,7 @@ class NativeWorkspaceQuotas(pulumi.CustomResource):
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        if args is not None and kwargs:
-            raise TypeError("give either args=WorkspaceQuotasArgs(...) or keyword arguments, not both")
-        given = {f.name: getattr(args, f.name) for f in fields(args)} if args is not None else kwargs
-        props: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+        props = {k: v for k, v in quota_inputs(args, kwargs).items() if v is not None}
         for key in quota_schema.outputs():
             props.setdefault(key, None)
         super().__init__(quota_schema.WORKSPACE_QUOTAS, resource_name, props, opts)

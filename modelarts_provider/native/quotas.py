@@ -24,8 +24,6 @@ from pulumi.provider.experimental.provider import (
     DiffResponse,
     InvokeRequest,
     InvokeResponse,
-    PropertyDiff,
-    PropertyDiffKind,
     ReadRequest,
     ReadResponse,
     UpdateRequest,
@@ -34,7 +32,7 @@ from pulumi.provider.experimental.provider import (
 
 from .. import quota_lifecycle
 from .quota_schema import DATA_MAPS, GET_WORKSPACE_QUOTAS, WORKSPACE_QUOTAS, outputs
-from .values import camel, from_plain, secret_fields, snake, to_plain, unknown, wire_map
+from .values import camel, diff_response, from_plain, secret_fields, snake, to_plain, unknown, wire_map
 
 if TYPE_CHECKING:
     from ..client import ModelArtsClient
@@ -93,18 +91,7 @@ class QuotasFace:
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
         plan = quota_lifecycle.plan(plain(request.old_state), plain(request.new_inputs))
-        detailed = {
-            camel(f): PropertyDiff(
-                PropertyDiffKind.UPDATE_REPLACE if f in plan.replaces else PropertyDiffKind.UPDATE, input_diff=True
-            )
-            for f in plan.changed
-        }
-        return DiffResponse(
-            changes=plan.changes,
-            replaces=[camel(f) for f in plan.replaces],
-            diffs=list(detailed),
-            detailed_diff=detailed,
-        )
+        return diff_response(plan)
 
     async def create(self, request: CreateRequest) -> CreateResponse:
         props, secrets = plain(request.properties), secret_fields(request.properties)

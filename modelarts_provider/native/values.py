@@ -10,7 +10,10 @@ from typing import Any
 
 from pulumi.output import Unknown
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
+from pulumi.provider.experimental.provider import DiffResponse, PropertyDiff, PropertyDiffKind
 from pulumi.runtime.rpc import UNKNOWN
+
+from ..lifecycle import Plan
 
 _UPPER = re.compile(r"(?<!^)([A-Z])")
 
@@ -71,3 +74,20 @@ def from_plain(value: Any, secret: bool = False) -> PropertyValue:
 def wire_map(values: Mapping[str, Any], secrets: Collection[str] = ()) -> dict[str, PropertyValue]:
     """Top-level snake_case fields to camelCase wire values; `secrets` names the secret ones."""
     return {camel(k): from_plain(v, k in secrets) for k, v in values.items() if v is not None}
+
+
+def diff_response(plan: Plan) -> DiffResponse:
+    """The engine's answer to a diff from the lifecycle's plan (workspaces and quotas)."""
+    detailed = {
+        camel(f): PropertyDiff(
+            PropertyDiffKind.UPDATE_REPLACE if f in plan.replaces else PropertyDiffKind.UPDATE, input_diff=True
+        )
+        for f in plan.changed
+    }
+    return DiffResponse(
+        changes=plan.changes,
+        replaces=[camel(f) for f in plan.replaces],
+        delete_before_replace=plan.delete_before_replace,
+        diffs=list(detailed),
+        detailed_diff=detailed,
+    )
