@@ -54,9 +54,14 @@ def changed_fields(news: Mapping[str, Any], olds: Mapping[str, Any], default_reg
                 changed.append(key)
         elif want != have:
             changed.append(key)
-    # An undeclared region keeps the recorded one; a state without one (older releases) counts
-    # as the region the default points at (`default_region`), recorded when it is next read.
-    want, have = new.get("region"), old.get("region") or default_region
-    if has_unknown(want) or (want is not None and have is not None and want != have):
+    if region_changed(new, old, default_region):
         changed.append("region")
     return changed
+
+
+def region_changed(new: Mapping[str, Any], old: Mapping[str, Any], default_region: str | None) -> bool:
+    """An undeclared region keeps the recorded one; a state without one (older releases) counts
+    as the region the default points at (`default_region`), recorded when it is next read.
+    Shared by Workspace and WorkspaceQuotas."""
+    want, have = new.get("region"), old.get("region") or default_region
+    return has_unknown(want) or (want is not None and have is not None and want != have)

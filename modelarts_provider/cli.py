@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     quotas = commands.add_parser("quotas", help="show a workspace's quotas with their usage")
     quotas.add_argument("id", help="workspace id ('0' for the default workspace)")
     quotas.add_argument("--json", action="store_true", help="print JSON")
+    # also after the command (`workspaces quotas ID --region R`); SUPPRESS keeps `workspaces --region R quotas ID`
+    quotas.add_argument("--region", default=argparse.SUPPRESS, help="the workspace's region, if not HW_REGION_NAME")
     adopt = commands.add_parser("adopt-code", help="print Python that adopts existing workspaces into a stack")
     adopt.add_argument("--name", help="only names containing this text")
     adopt.add_argument(

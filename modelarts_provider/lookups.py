@@ -170,14 +170,17 @@ def get_workspace_output(
 
 
 @_bounded
-def get_workspace_quotas(workspace_id: str) -> GetWorkspaceQuotasResult:
+def get_workspace_quotas(workspace_id: str, region: str | None = None) -> GetWorkspaceQuotasResult:
     """Every quota resource of a workspace with its current usage (which a WorkspaceQuotas
-    resource does not keep in the state, because it changes all the time)."""
-    return quotas_result(workspace_id, _client().get_workspace_quotas(workspace_id))
+    resource does not keep in the state, because it changes all the time); `region` when the
+    workspace lives elsewhere than the default."""
+    return quotas_result(workspace_id, _client(region).get_workspace_quotas(workspace_id))
 
 
-def get_workspace_quotas_output(workspace_id: pulumi.Input[str]) -> pulumi.Output[GetWorkspaceQuotasResult]:
-    return pulumi.Output.from_input(workspace_id).apply(get_workspace_quotas)
+def get_workspace_quotas_output(
+    workspace_id: pulumi.Input[str], region: pulumi.Input[str | None] = None
+) -> pulumi.Output[GetWorkspaceQuotasResult]:
+    return pulumi.Output.all(workspace_id, region).apply(lambda args: get_workspace_quotas(*args))
 
 
 def _check_filters(name: Any, enterprise_project_id: Any, sort_by: Any, order: Any, filter_accessible: Any) -> None:

@@ -177,6 +177,14 @@ class WorkspaceProvider(ResourceProvider):
                 f"{f' (project {default.project_id})' if default.project_id else ''}; it is managed there"
             )
 
+    def _default_region(self) -> str | None:
+        """The configured region, which a state from before regions counts as; None when the
+        configuration is incomplete (a diff must not fail for that)."""
+        try:
+            return self._settings().region
+        except ModelArtsError:
+            return None
+
     def __getstate__(self) -> dict[str, Any]:
         return {}  # never pickle a configured client, its session or its settings
 
@@ -189,11 +197,7 @@ class WorkspaceProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         self._note_location(olds, news)
-        try:
-            default_region = self._settings().region
-        except ModelArtsError:
-            default_region = None
-        plan = lifecycle.plan(olds, news, default_region)
+        plan = lifecycle.plan(olds, news, self._default_region())
         return DiffResult(
             changes=plan.changes, replaces=plan.replaces, delete_before_replace=plan.delete_before_replace
         )

@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import quota_spec
+from .canonical import region_changed
 from .errors import ApiError, ModelArtsError, NotFoundError
-from .lifecycle import Plan
-from .spec import Failure
+from .lifecycle import Plan, located
+from .spec import DECLARED_REGION, Failure
 from .wire import is_unknown, unwrap
 
 if TYPE_CHECKING:
@@ -35,10 +36,11 @@ def check(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
     return quota_spec.normalize(props), []
 
 
-def plan(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
+def plan(olds: Mapping[str, Any], news: Mapping[str, Any], default_region: str | None = None) -> Plan:
     """A changed workspace id replaces; an unknown one is an update, not a replace: in a preview
     it is unknown whenever the workspace is merely updated (dynamic providers cannot preview
-    their outputs), and `up` plans again with the real id."""
+    their outputs), and `up` plans again with the real id. A changed region replaces, by the
+    Workspace's rule (`canonical.region_changed`)."""
     new, old = quota_spec.normalize(unwrap(news)), unwrap(olds)
     workspace_id = new.get("workspace_id")
     changed: list[str] = []
@@ -48,6 +50,9 @@ def plan(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
     if quota_spec.has_unknown(quotas) or quota_spec.ints(quotas) != quota_spec.ints(old.get("quotas")):
         changed.append("quotas")
     replaces = [] if is_unknown(workspace_id) or "workspace_id" not in changed else ["workspace_id"]
+    if region_changed(new, old, default_region):
+        changed.append("region")
+        replaces.append("region")
     return Plan(changed, replaces)
 
 
@@ -55,13 +60,21 @@ def create(api: ModelArtsClient, props: Mapping[str, Any]) -> tuple[str, dict[st
     """The id (the workspace's) and outputs; nothing is written when a value breaks a rule."""
     spec = quota_spec.normalize(unwrap(props))
     workspace_id = spec["workspace_id"]
-    return workspace_id, _apply(api, workspace_id, quota_spec.ints(spec["quotas"]), {})
+    return workspace_id, _located(api, spec, _apply(api, workspace_id, quota_spec.ints(spec["quotas"]), {}))
 
 
 def update(api: ModelArtsClient, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
     spec = quota_spec.normalize(unwrap(news))
     originals = quota_spec.ints(unwrap(olds).get("original_quotas"))
-    return _apply(api, spec["workspace_id"], quota_spec.ints(spec["quotas"]), originals)
+    return _located(api, spec, _apply(api, spec["workspace_id"], quota_spec.ints(spec["quotas"]), originals))
+
+
+def _located(api: ModelArtsClient, declared: Mapping[str, Any], outs: dict[str, Any]) -> dict[str, Any]:
+    """The outputs pinned to the region and project of the client that did the work (read,
+    update and delete use them), with the marker of a declared region."""
+    if declared.get(DECLARED_REGION):
+        outs[DECLARED_REGION] = True
+    return located(api, outs)
 
 
 def _apply(
@@ -101,7 +114,8 @@ def outputs(workspace_id: str, items: list[QuotaItem], managed: set[str], origin
 
 def read(api: ModelArtsClient, id_: str, props: Mapping[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
     """Id, outputs and inputs with the live values of the managed quota resources, so drift
-    shows in the next preview; None when the workspace is gone."""
+    shows in the next preview; None when the workspace is gone. A state from before regions
+    gets the region and project in force recorded."""
     old = unwrap(props)
     try:
         live = api.get_workspace_quotas(id_)
@@ -109,8 +123,11 @@ def read(api: ModelArtsClient, id_: str, props: Mapping[str, Any]) -> tuple[str,
         return None
     originals = quota_spec.ints(old.get("original_quotas"))
     managed = set(originals) or set(quota_spec.ints(old.get("quotas")))
-    outs = outputs(id_, live.quotas, managed, originals)
-    return id_, outs, {"workspace_id": id_, "quotas": outs["quotas"]}
+    outs = _located(api, old, outputs(id_, live.quotas, managed, originals))
+    inputs: dict[str, Any] = {"workspace_id": id_, "quotas": outs["quotas"]}
+    if old.get(DECLARED_REGION):
+        inputs.update({"region": outs["region"], DECLARED_REGION: True})
+    return id_, outs, inputs
 
 
 def delete(api: ModelArtsClient, id_: str, props: Mapping[str, Any]) -> None:

@@ -19,10 +19,12 @@ class WorkspaceQuotasArgs:
 
     `quotas` maps a quota resource (e.g. `exemlProject.gpu_duration`) to a whole number >= 1, or
     -1 for unlimited, within the range the workspace allows. A changed `workspace_id` replaces.
+    `region` is the workspace's (default: huaweicloud:region at create; a change replaces).
     """
 
     workspace_id: pulumi.Input[str]
     quotas: pulumi.Input[Mapping[str, pulumi.Input[int]]]
+    region: pulumi.Input[str] | None = None
 
 
 def quota_inputs(args: WorkspaceQuotasArgs | None, kwargs: Mapping[str, Any]) -> dict[str, Any]:
@@ -39,13 +41,16 @@ class WorkspaceQuotas(Resource, module="modelarts", name="WorkspaceQuotas"):
 
     Outputs: `quotas` (the live values of the managed quota resources), `original_quotas` (their
     values from before Pulumi managed them, restored on removal) and `all_quotas` (every quota
-    resource of the workspace, read-only: resource, quota, min/max, names, units; no usage).
+    resource of the workspace, read-only: resource, quota, min/max, names, units; no usage), and
+    `region`/`project_id` where the workspace lives (later calls go there).
     """
 
     workspace_id: pulumi.Output[str]
     quotas: pulumi.Output[dict[str, int]]
     original_quotas: pulumi.Output[dict[str, int]]
     all_quotas: pulumi.Output[list[dict[str, Any]]]
+    region: pulumi.Output[str]  # where the workspace lives (recorded at create)
+    project_id: pulumi.Output[str]  # its project in that region
 
     def __init__(
         self,

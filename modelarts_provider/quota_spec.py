@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .spec import Failure
+from .spec import DECLARED_REGION, RULES, Failure
 from .wire import is_unknown
 
 if TYPE_CHECKING:
@@ -22,8 +22,11 @@ if TYPE_CHECKING:
 
 UNLIMITED = -1
 WORKSPACE_ID_PATTERN = re.compile(r"^(0|[0-9a-f]{32})$")
-INPUT_FIELDS = ("workspace_id", "quotas")
-OUTPUT_FIELDS = ("original_quotas", "all_quotas")
+REQUIRED_INPUTS = ("workspace_id", "quotas")
+# `region` is optional: where the workspace lives (default: the configured region at create; a
+# change replaces). The state pins it with the project id, as a Workspace's (`lifecycle.located`).
+INPUT_FIELDS = (*REQUIRED_INPUTS, "region")
+OUTPUT_FIELDS = ("original_quotas", "all_quotas", "project_id")
 # What `all_quotas` shows of each item: everything but usage and update time, which change
 # without anybody touching the managed values.
 SHOWN_FIELDS = ("resource", "quota", "min_quota", "max_quota", "name_en", "name_cn", "unit_en", "unit_cn")
@@ -77,6 +80,10 @@ def validate(props: Mapping[str, Any]) -> list[Failure]:
             Failure("workspace_id", f"must be a workspace id (32 lower-case hex characters, or '0'), got {shown}")
         )
 
+    region = props.get("region")
+    if region is not None and not is_unknown(region):
+        failures.extend(RULES["region"](region, props))
+
     quotas = props.get("quotas")
     if quotas is None:
         failures.append(Failure("quotas", "is required: a map of quota resource to value"))
@@ -109,6 +116,8 @@ def normalize(props: Mapping[str, Any]) -> dict[str, Any]:
             resource: value if is_unknown(value) or whole(value) is None else whole(value)
             for resource, value in sorted(quotas.items())
         }
+    if props.get("region") is not None or props.get(DECLARED_REGION):
+        out[DECLARED_REGION] = True  # a refresh then keeps `region` in the inputs, and only then
     return out
 
 

@@ -393,3 +393,71 @@ def test_what_check_accepts_the_api_accepts(value: Any) -> None:
         QuotaStore._parse({"quotas": [{"resource": GPU, "quota": sent}]})
     except ErrorAnswer as exc:
         assert "between" in exc.error_msg  # only the range, which is checked before the PUT
+
+
+# -- regions: the Workspace's per-location clients ------------------------------------------------
+
+SOUTH, SOUTH_PROJECT = "ap-southeast-1", "5e" * 16
+
+
+def test_quotas_follow_their_workspace_region_and_project(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    """Two emulators as two regions, one set of credentials: a declared region creates, reads,
+    updates and deletes there and is pinned in the state; an older state (no region) gets the
+    region and project in force when first read; a region change replaces; lookup and CLI."""
+    from modelarts_provider import lookups, quota_lifecycle
+
+    for key in list(os.environ):
+        if key.startswith("HW_"):
+            monkeypatch.delenv(key)
+    north_cfg = EmulatorConfig(delete_duration=0.3, other_projects={SOUTH: SOUTH_PROJECT})
+    with Emulator(north_cfg) as north, Emulator(EmulatorConfig(region=SOUTH, project_id=SOUTH_PROJECT)) as south:
+        config = {**stack_config(north), "modelarts:endpoints": json.dumps({SOUTH: south.url})}
+        provider = dill.loads(base64.b64decode(serialize_provider(WorkspaceQuotasProvider())))
+        provider.configure(ConfigureRequest(Config(config, "test")))
+        south_ws = ModelArtsClient(settings_for(south)).create_workspace({"name": "south-team"}).id
+        north_ws = ModelArtsClient(settings_for(north)).create_workspace({"name": "north-team"}).id
+
+        assert [
+            f.property for f in provider.check({}, {"workspace_id": "0", "quotas": {}, "region": "Mars 1"}).failures
+        ] == ["region"]
+        news = provider.check({}, {"workspace_id": south_ws, "quotas": {GPU: 600}, "region": SOUTH}).inputs
+        created = provider.create(news)
+        assert (created.outs["region"], created.outs["project_id"]) == (SOUTH, SOUTH_PROJECT)
+        assert south.workspace_quotas(south_ws)[GPU]["quota"] == 600
+        assert not [r for r in routes(north) if "quotas" in r]  # nothing went to the default region
+        # drift, refresh and update all go to the recorded region and project
+        south.put_quota_raw(south_ws, GPU, 700)
+        read = provider.read(south_ws, created.outs)
+        assert read.outs["quotas"] == {GPU: 700} and read.inputs["region"] == SOUTH
+        updated = provider.update(south_ws, read.outs, {**news, "quotas": {GPU: 900}})
+        assert updated.outs["region"] == SOUTH and south.workspace_quotas(south_ws)[GPU]["quota"] == 900
+        # undeclared region: stays where it is; another region replaces
+        assert provider.diff(south_ws, updated.outs, {"workspace_id": south_ws, "quotas": {GPU: 900}}).changes is False
+        moved = provider.diff(south_ws, updated.outs, {**news, "quotas": {GPU: 900}, "region": "cn-north-4"})
+        assert moved.replaces == ["region"]
+        # lookup and CLI with a region
+        for key, value in hw_env(north).items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("HW_MODELARTS_ENDPOINTS", json.dumps({SOUTH: south.url}))
+        monkeypatch.setattr(lookups, "_CLIENTS", {})
+        assert lookups.get_workspace_quotas(south_ws, region=SOUTH).quota(GPU).quota == 900  # type: ignore[union-attr]
+        assert run(["workspaces", "quotas", south_ws, "--region", SOUTH, "--json"]) == 0
+        assert {i["resource"]: i["quota"] for i in json.loads(capsys.readouterr().out)}[GPU] == 900
+        provider.delete(south_ws, updated.outs)
+        assert south.workspace_quotas(south_ws)[GPU]["quota"] == created.outs["original_quotas"][GPU]
+
+        # a state from before regions: read records the default region and its project
+        older = quota_lifecycle.create(
+            ModelArtsClient(settings_for(north)), {"workspace_id": north_ws, "quotas": {GPU: 5}}
+        )[1]
+        for key in ("region", "project_id"):
+            older.pop(key)
+        read = provider.read(north_ws, older)
+        assert (read.outs["region"], read.outs["project_id"]) == ("cn-north-4", north.config.project_id)
+        assert "region" not in read.inputs  # undeclared: a refresh does not declare it
+        assert (
+            provider.diff(
+                north_ws, older, {"workspace_id": north_ws, "quotas": {GPU: 5}, "region": "cn-north-4"}
+            ).changes
+            is False
+        )

@@ -30,6 +30,12 @@ _PROPS: dict[str, dict[str, Any]] = {
         "description": "Quota resource (e.g. exemlProject.gpu_duration) -> value: a whole number >= 1, or -1 for "
         "unlimited, within the workspace's min..max. Only these are managed.",
     },
+    "region": {
+        "type": "string",
+        "replaceOnChanges": True,
+        "description": "The workspace's region (default: the provider's region at create). A change replaces.",
+    },
+    "project_id": {"type": "string", "description": "The workspace's project in that region."},
     "original_quotas": {**_QUOTA_MAP, "description": "Each managed quota's value before Pulumi; restored on removal."},
     "all_quotas": {
         "type": "array",
@@ -73,7 +79,7 @@ def resources() -> dict[str, Any]:
             "description": "The quotas of one workspace: only the quota resources named in `quotas` are managed, "
             "their values from before Pulumi are restored when they are removed.",
             "inputProperties": {camel(f): _PROPS[f] for f in quota_spec.INPUT_FIELDS},
-            "requiredInputs": [camel(f) for f in quota_spec.INPUT_FIELDS],
+            "requiredInputs": [camel(f) for f in quota_spec.REQUIRED_INPUTS],
             "properties": {camel(f): _PROPS[f] for f in outputs()},
             "required": [camel(f) for f in outputs()],
         }
@@ -84,7 +90,10 @@ def functions() -> dict[str, Any]:
     return {
         GET_WORKSPACE_QUOTAS: {
             "description": "Every quota resource of a workspace with its current usage.",
-            "inputs": {"properties": {"workspaceId": {"type": "string"}}, "required": ["workspaceId"]},
+            "inputs": {
+                "properties": {"workspaceId": {"type": "string"}, "region": {"type": "string"}},
+                "required": ["workspaceId"],
+            },
             "outputs": {
                 "properties": {
                     "workspaceId": {"type": "string"},

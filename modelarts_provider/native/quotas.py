@@ -65,7 +65,7 @@ def wire(values: Mapping[str, Any], secrets: Collection[str] = ()) -> dict[str, 
     hidden = set(secrets) | ({"original_quotas"} if "quotas" in secrets else set())
     out: dict[str, PropertyValue] = {}
     for name, value in values.items():
-        if value is None:
+        if value is None or name.startswith("__"):  # hidden markers do not survive camelCase
             continue
         if name in DATA_MAPS and isinstance(value, Mapping):
             converted = PropertyValue({str(k): from_plain(v) for k, v in value.items()})
@@ -98,7 +98,10 @@ class QuotasFace:
         if request.preview:  # never an API call: the inputs known, what the API tells unknown
             planned = {f: props.get(f, unknown()) for f in outputs()}
             return CreateResponse(resource_id="", properties=wire(planned, secrets))
-        resource_id, outs = await self._run(quota_lifecycle.create, self._client(None), props)
+        region = props.get("region")
+        resource_id, outs = await self._run(quota_lifecycle.create, self._client(region), props)
+        if region and region != self._client(None).settings.region:
+            resource_id = f"{region}/{resource_id}"  # read/update/delete find it there, as a Workspace
         return CreateResponse(resource_id=resource_id, properties=wire(outs, secrets))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
@@ -133,9 +136,10 @@ class QuotasFace:
         await self._run(quota_lifecycle.delete, self._client(region), workspace_id, plain(request.properties))
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
-        """`getWorkspaceQuotas(workspaceId)`: every quota resource with its usage."""
+        """`getWorkspaceQuotas(workspaceId, region?)`: every quota resource with its usage."""
         from ..lookups import quotas_result
 
-        workspace_id = str(plain(request.args).get("workspace_id") or "")
-        live = await self._run(self._client(None).get_workspace_quotas, workspace_id)
+        args = plain(request.args)
+        workspace_id = str(args.get("workspace_id") or "")
+        live = await self._run(self._client(args.get("region") or None).get_workspace_quotas, workspace_id)
         return InvokeResponse(wire_map(asdict(quotas_result(workspace_id, live))))
