@@ -138,3 +138,46 @@ def run_create_workspace(emu: Emulator) -> list[str]:
     from tests.conftest import settings_for
 
     return [ModelArtsClient(settings_for(emu)).create_workspace({"name": "native-quotas"}).id]
+
+
+def test_a_declared_region_is_where_the_native_quotas_live(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two emulators as two regions: create returns REGION/ID, and read and delete go there."""
+    import json
+
+    from modelarts_provider.client import ModelArtsClient
+    from tests.conftest import settings_for
+
+    south_region, south_project = "ap-southeast-1", "5e" * 16
+    for _name, (_key, env) in SOURCES.items():
+        if env:
+            monkeypatch.delenv(env, raising=False)
+    north_cfg = EmulatorConfig(other_projects={south_region: south_project})
+    with Emulator(north_cfg) as north, Emulator(EmulatorConfig(region=south_region, project_id=south_project)) as south:
+        monkeypatch.setenv("HW_MODELARTS_ENDPOINTS", json.dumps({south_region: south.url}))
+        prov = ModelArtsProvider(workers=2)
+        args = {
+            "region": pv(north_cfg.region),
+            "endpoint": pv(north.url),
+            "authUrl": pv(north.url + "/v3"),
+            "accessKey": pv(north_cfg.access_key),
+            "secretKey": pv(north_cfg.secret_key, secret=True),
+        }
+        run(prov.configure(ConfigureRequest({}, args, True, True)))
+        ws = ModelArtsClient(settings_for(south)).create_workspace({"name": "south-quotas"}).id
+        inputs = wire({"workspace_id": ws, "quotas": {GPU: 600}, "region": south_region})
+        created = run(prov.create(CreateRequest(URN, inputs, 0.0, preview=False)))
+        assert created.resource_id == f"{south_region}/{ws}" and south.workspace_quotas(ws)[GPU]["quota"] == 600
+        assert (values(created.properties)["region"], values(created.properties)["project_id"]) == (
+            south_region,
+            south_project,
+        )
+        south.put_quota_raw(ws, GPU, quota=7)
+        read = run(prov.read(ReadRequest(URN, created.resource_id, created.properties, inputs)))
+        assert values(read.inputs)["quotas"] == {GPU: 7}
+        other = {**inputs, "region": pv("cn-north-4")}
+        assert run(prov.diff(DiffRequest(URN, created.resource_id, created.properties, other, []))).replaces == [
+            "region"
+        ]
+        run(prov.delete(DeleteRequest(URN, created.resource_id, read.properties, timeout=0.0)))
+        assert south.workspace_quotas(ws)[GPU]["quota"] == -1
+        assert not [r for r in north.route_counts() if "quotas" in r]
