@@ -96,6 +96,12 @@ def _one_line_errors(method: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _new_client(settings: Settings) -> ModelArtsClient:
+    from .client import ModelArtsClient  # requests loads on the first API call
+
+    return ModelArtsClient(settings)
+
+
 def _secret_derived(outs: dict[str, Any]) -> dict[str, Any]:
     """Pulumi strips secrets before they reach a dynamic provider and marks secret again only
     outputs named like a secret input; the outputs derived from one under another name
@@ -128,62 +134,23 @@ class WorkspaceProvider(ResourceProvider):
                 "credentials out of the state entirely"
             )
 
-    def _settings(self) -> Settings:
-        """The configured (default) settings, resolved once per process."""
-        settings: Settings | None = getattr(self, "_default_settings", None)
-        if settings is None:
-            settings = self._default_settings = resolve(config=getattr(self, "_config", {}))
-        return settings
+    def _locations(self) -> lifecycle.Clients:
+        """Where each workspace lives (`lifecycle.Clients`), created in the provider process."""
+        located: lifecycle.Clients | None = self.__dict__.get("_located")
+        if located is None:
+            with _CLIENT_LOCK:
+                located = self.__dict__.setdefault(
+                    "_located", lifecycle.Clients(lambda: resolve(config=getattr(self, "_config", {})), _new_client)
+                )
+        return located
 
     def _client(self, props: Mapping[str, Any] | None = None) -> ModelArtsClient:
-        """The client of the region and project a workspace lives in: recorded in `props` (old
-        outputs), else declared, else the configured default. One per location and process."""
-        props = wire.unwrap(props or {})
-        region = props.get("region") or self._settings().region
-        project_id = props.get("project_id") or None
-        regional = self._located_client(region, None)  # the region's own project, like a new workspace
-        if project_id is None or project_id == regional.project_id:
-            return regional
-        return self._located_client(region, project_id)
-
-    def _located_client(self, region: str | None, project_id: str | None) -> ModelArtsClient:
-        clients: dict[tuple[str | None, str | None], ModelArtsClient] = self.__dict__.setdefault("_apis", {})
-        client = clients.get((region, project_id))
-        if client is not None:
-            return client
-        with _CLIENT_LOCK:
-            if (region, project_id) not in clients:
-                from .client import ModelArtsClient
-
-                clients[(region, project_id)] = ModelArtsClient(self._settings().for_location(region, project_id))
-            return clients[(region, project_id)]
-
-    def _note_location(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> None:
-        """Say in the preview when a workspace lives elsewhere than the current default: it stays
-        there (read, update and delete use the recorded region and project)."""
-        old, new = wire.unwrap(olds), wire.unwrap(news)
-        region, project_id = old.get("region"), old.get("project_id")
-        if new.get("region") or not region:
-            return
-        try:
-            default = self._settings()
-        except ModelArtsError:
-            return
-        elsewhere = region != default.region or (default.project_id and project_id != default.project_id)
-        if elsewhere:
-            _progress(
-                f"workspace {old.get('name')!r} ({old.get('workspace_id')}) lives in region {region} "
-                f"(project {project_id}), not in the current default {default.region}"
-                f"{f' (project {default.project_id})' if default.project_id else ''}; it is managed there"
-            )
+        return self._locations().of(props)
 
     def _default_region(self) -> str | None:
         """The configured region, which a state from before regions counts as; None when the
         configuration is incomplete (a diff must not fail for that)."""
-        try:
-            return self._settings().region
-        except ModelArtsError:
-            return None
+        return self._locations().default_region()
 
     def __getstate__(self) -> dict[str, Any]:
         return {}  # never pickle a configured client, its session or its settings
@@ -196,7 +163,9 @@ class WorkspaceProvider(ResourceProvider):
         return CheckResult(props, [CheckFailure(f.property, f.reason) for f in failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        self._note_location(olds, news)
+        note = self._locations().elsewhere(olds, news)
+        if note:
+            _progress(note)
         plan = lifecycle.plan(olds, news, self._default_region())
         return DiffResult(
             changes=plan.changes, replaces=plan.replaces, delete_before_replace=plan.delete_before_replace

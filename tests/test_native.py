@@ -277,17 +277,49 @@ def test_region_slash_id_reaches_that_regions_endpoint(
 ) -> None:
     """`REGION/ID` of another region: same credentials, that region's own endpoint and project
     (the single endpoint override is for the provider's region)."""
-    other = provider._settings("ap-southeast-1")
+    default = provider._client().settings
+    other = provider._client("ap-southeast-1").settings
     assert other.modelarts_url == "https://modelarts.ap-southeast-1.myhuaweicloud.com"
-    assert other.project_id is None and other.access_key == provider._settings(None).access_key
-    assert provider._settings(provider._settings(None).region).modelarts_url.startswith("http://127.0.0.1")
+    assert other.project_id is None and other.access_key == default.access_key
+    assert provider._client(default.region).settings.modelarts_url.startswith("http://127.0.0.1")
     # credentials from HW_* count for every region; the endpoint and project variables do not
     monkeypatch.setenv("HW_USER_NAME", "env-user")
     monkeypatch.setenv("HW_MODELARTS_ENDPOINT", "http://127.0.0.1:9")
     monkeypatch.setenv("HW_PROJECT_ID", "f" * 32)
-    other = provider._settings("ap-southeast-1")
+    provider._located = provider._locations()
+    other = provider._client("ap-southeast-1").settings
     assert other.user_name == "env-user" and other.project_id is None
     assert other.modelarts_url == "https://modelarts.ap-southeast-1.myhuaweicloud.com"
+
+
+def test_recorded_region_and_project_win_over_a_changed_default(provider: ModelArtsProvider, emu: Emulator) -> None:
+    """Issue 18 items 1-2 on the native face, through `lifecycle.Clients` like the dynamic face:
+    a workspace is read, updated and deleted in the project recorded in its state, whatever the
+    default project says now, and the preview says where it lives."""
+    checked = run(provider.check(CheckRequest(URN, {}, wire(name="pinned-ws"), b""))).inputs
+    assert checked is not None
+    created = run(provider.create(CreateRequest(URN, checked, 0.0, preview=False)))
+    state = created.properties
+    assert plain(state)["projectId"] == emu.config.project_id and plain(state)["region"] == emu.config.region
+    cfg = emu.config
+    moved = wire(region=cfg.region, endpoint=emu.url, authUrl=emu.url + "/v3", accessKey=cfg.access_key,
+                 secretKey=pv(cfg.secret_key, secret=True), projectId="f" * 32)  # fmt: skip
+    run(provider.configure(ConfigureRequest({}, moved, True, True)))
+    with pytest.raises(ModelArtsError):  # without a recorded project the new default is used
+        run(provider.read(ReadRequest(URN, created.resource_id, {}, {})))
+
+    diff = run(provider.diff(DiffRequest(URN, created.resource_id, state, checked, [])))
+    assert diff.changes is False
+    [note] = [m for _urn, m in provider.logged if "lives in" in m]  # type: ignore[attr-defined]
+    assert f"(project {cfg.project_id}), not in the current default {cfg.region} (project {'f' * 32})" in note
+    read = run(provider.read(ReadRequest(URN, created.resource_id, state, checked)))
+    assert read.resource_id == created.resource_id and plain(read.properties)["projectId"] == cfg.project_id
+    news = {**checked, "description": pv("moved default")}
+    updated = run(provider.update(UpdateRequest(URN, created.resource_id, state, news, 0.0, [], False)))
+    assert plain(updated.properties)["projectId"] == cfg.project_id
+    assert [w["description"] for w in emu.workspaces() if w["id"] != "0"] == ["moved default"]
+    run(provider.delete(DeleteRequest(URN, created.resource_id, updated.properties, timeout=30.0)))
+    assert not [w for w in emu.workspaces() if w["id"] != "0"]
 
 
 def test_outputs_fill_exactly_the_declared_state_fields() -> None:

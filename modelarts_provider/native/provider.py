@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import os
 import re
-import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
@@ -97,8 +95,7 @@ class ModelArtsProvider(Provider):
         self._workers = workers
         self._log = log or (lambda _urn, message: lifecycle.stderr_progress(message))
         self._config: dict[str, Any] = {}
-        self._clients: dict[str | None, ModelArtsClient] = {}
-        self._lock = threading.Lock()
+        self._located = self._locations()
         self._quotas = quota_face.QuotasFace(self._run, self._client)
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
@@ -139,29 +136,23 @@ class ModelArtsProvider(Provider):
 
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         self._config = self._dynamic_config(request.args)
-        self._clients.clear()
+        self._located = self._locations()
         return ConfigureResponse(accept_secrets=True, supports_preview=True)
 
-    def _settings(self, region: str | None) -> Settings:
-        settings = resolve(config=self._config)
-        if region is None or region == settings.region:
-            return settings
-        # another region: the same credentials (config or HW_*), but that region's own endpoint and
-        # project: the single endpoint override and project id belong to the provider's region
-        config = {k: v for k, v in self._config.items() if k not in ("modelarts:endpoint", "huaweicloud:projectId")}
-        environ = {k: v for k, v in os.environ.items() if k not in ("HW_MODELARTS_ENDPOINT", "HW_PROJECT_ID")}
-        return resolve(explicit={"region": region}, config=config, environ=environ)
+    def _locations(self) -> lifecycle.Clients:
+        """Where each workspace lives: the same rule as the dynamic face (`lifecycle.Clients`)."""
+
+        def new(settings: Settings) -> ModelArtsClient:
+            from ..client import ModelArtsClient
+            from ..transport import new_session
+
+            return ModelArtsClient(settings, new_session(pool_size=self._workers))
+
+        return lifecycle.Clients(lambda: resolve(config=self._config), new)
 
     def _client(self, region: str | None = None) -> ModelArtsClient:
-        with self._lock:
-            client = self._clients.get(region)
-            if client is None:
-                from ..client import ModelArtsClient
-                from ..transport import new_session
-
-                client = ModelArtsClient(self._settings(region), new_session(pool_size=self._workers))
-                self._clients[region] = client
-            return client
+        """The client of `region` (default: the provider's), for new workspaces and functions."""
+        return self._located.of(None, region)
 
     # -- check / diff ---------------------------------------------------------------------
 
@@ -187,8 +178,11 @@ class ModelArtsProvider(Provider):
     async def diff(self, request: DiffRequest) -> DiffResponse:
         if quota_face.handles(request.urn):
             return await self._quotas.diff(request)
-        plan = lifecycle.plan(plain_map(request.old_state), plain_map(request.new_inputs))
-        return diff_response(plan)
+        olds, news = plain_map(request.old_state), plain_map(request.new_inputs)
+        note = self._located.elsewhere(olds, news)
+        if note:
+            self._log(request.urn, note)
+        return diff_response(lifecycle.plan(olds, news, self._located.default_region()))
 
     # -- create / read / update / delete ---------------------------------------------------
 
@@ -206,10 +200,10 @@ class ModelArtsProvider(Provider):
             return CreateResponse(resource_id="", properties=self._answer(planned, secrets))
         call = self._call(request.urn, request.timeout)
         try:
-            resource_id, outputs = await self._run(lifecycle.create, self._client(props.get("region")), props, call)
+            resource_id, outputs = await self._run(lifecycle.create, self._located.of(props), props, call)
         except lifecycle.CreatedUnconfirmed as exc:
             raise PartialCreate(str(exc), exc.workspace_id, self._answer(exc.outputs, secrets)) from None
-        if props.get("region") and props["region"] != self._settings(None).region:
+        if props.get("region") and props["region"] != self._located.default_region():
             resource_id = f"{props['region']}/{resource_id}"  # read/update/delete find it there
         return CreateResponse(resource_id=resource_id, properties=self._answer(outputs, secrets))
 
@@ -218,7 +212,8 @@ class ModelArtsProvider(Provider):
             return await self._quotas.read(request)
         region, workspace_id = split_id(request.resource_id)
         secrets = secret_fields(request.properties) | secret_fields(request.inputs)
-        found = await self._run(lifecycle.read, self._client(region), workspace_id, plain_map(request.properties))
+        olds = plain_map(request.properties)  # the recorded region and project, else REGION/ of an import
+        found = await self._run(lifecycle.read, self._located.of(olds, region), workspace_id, olds)
         if found is None:
             return ReadResponse(resource_id="")
         _id, outputs, inputs = found
@@ -238,7 +233,7 @@ class ModelArtsProvider(Provider):
             return UpdateResponse(properties=self._answer(planned, secrets))
         region, workspace_id = split_id(request.resource_id)
         call = self._call(request.urn, request.timeout)
-        outputs = await self._run(lifecycle.update, self._client(region), workspace_id, olds, news, call)
+        outputs = await self._run(lifecycle.update, self._located.of(olds, region), workspace_id, olds, news, call)
         return UpdateResponse(properties=self._answer(outputs, secrets))
 
     async def delete(self, request: DeleteRequest) -> None:
@@ -246,7 +241,8 @@ class ModelArtsProvider(Provider):
             return await self._quotas.delete(request)
         region, workspace_id = split_id(request.resource_id)
         call = self._call(request.urn, request.timeout)
-        await self._run(lifecycle.delete, self._client(region), workspace_id, plain_map(request.properties), call)
+        olds = plain_map(request.properties)
+        await self._run(lifecycle.delete, self._located.of(olds, region), workspace_id, olds, call)
 
     # -- functions ------------------------------------------------------------------------
 
