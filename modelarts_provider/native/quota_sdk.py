@@ -28,6 +28,8 @@ class NativeWorkspaceQuotas(pulumi.CustomResource):
     quotas: pulumi.Output[dict[str, int]]
     original_quotas: pulumi.Output[dict[str, int]]
     all_quotas: pulumi.Output[list[dict[str, Any]]]
+    region: pulumi.Output[str]
+    project_id: pulumi.Output[str]
 
     def __init__(
         self,

@@ -23,6 +23,7 @@ from modelarts_provider import Grant, Workspace, WorkspaceArgs
 
 spec = json.load(open("program.json"))
 providers = {}
+created = {}
 if spec.get("face") == "native":  # the same program through the native plugin
     from modelarts_provider.native.sdk import NativeProvider, NativeWorkspace as Workspace
 
@@ -43,6 +44,7 @@ for item in spec.get("workspaces", []):
     else:
         ws = Workspace(item["resource"], WorkspaceArgs(**args), opts)
     pulumi.export(item["resource"], ws.workspace_id)
+    created[item["resource"]] = ws  # for code a test appends (e.g. quotas wired from a workspace)
 for item in spec.get("gets", []):
     ref = Workspace.get(item["resource"], item["id"])
     pulumi.export(item["resource"] + "_name", ref.name)

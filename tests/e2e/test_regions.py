@@ -23,6 +23,16 @@ from tests.e2e.pulumi_cli import REPO, Project
 PREVIOUS = "2fc5b028d7683bb35567c29d15cbf03cd47e4248"  # main before issue 18's regions
 NORTH, SOUTH = "cn-north-4", "ap-southeast-1"
 SOUTH_PROJECT = "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e"
+GPU = "exemlProject.gpu_duration"
+QUOTA_PUT = "PUT /v1/{project_id}/workspaces/{id}/quotas"
+# Quotas of the south workspace, wired from its Outputs (`region` and `workspace_id`).
+QUOTAS = f'''
+from modelarts_provider import WorkspaceQuotas, WorkspaceQuotasArgs
+
+if "south" in created:
+    WorkspaceQuotas("south-quotas", WorkspaceQuotasArgs(
+        workspace_id=created["south"].workspace_id, quotas={{"{GPU}": 600}}, region=created["south"].region))
+'''
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +83,8 @@ def test_two_regions_and_an_older_state(
 
     # this release: the older state refreshes (recording where it lives) and previews empty
     project.env.update(PYTHONPATH=str(REPO), HW_MODELARTS_ENDPOINTS=json.dumps({SOUTH: south.url}))
+    with (project.root / "__main__.py").open("a") as main:
+        main.write(QUOTAS)
     project.run("refresh", "--yes", "--skip-preview")
     project.run("preview", "--expect-no-changes")
     assert located(project) == {"rg-old": (NORTH, north.config.project_id)}
@@ -89,7 +101,13 @@ def test_two_regions_and_an_older_state(
     project.up()
     assert names(north) == {"rg-old", "rg-north"} and names(south) == {"rg-south"}
     assert located(project)["rg-south"] == (SOUTH, SOUTH_PROJECT)
-    assert north.route_counts().get("GET /v3/projects") == 2  # each region's project, once per command
+    south_id = next(w["id"] for w in south.workspaces() if w["name"] == "rg-south")
+    assert south.workspace_quotas(south_id)[GPU]["quota"] == 600
+    quotas = next(r for r in json.loads(project.export())["deployment"]["resources"] if r["type"].endswith("Quotas"))
+    assert (quotas["outputs"]["region"], quotas["outputs"]["project_id"]) == (SOUTH, SOUTH_PROJECT)
+    # each region's project once per command and provider class: the workspaces' two regions, and
+    # the south one again for the quotas (WorkspaceQuotasProvider keeps its own per-location clients)
+    assert north.route_counts().get("GET /v3/projects") == 3
     project.run("preview", "--refresh", "--expect-no-changes")
 
     # the default moves south: nothing looks deleted, the preview says which live elsewhere
@@ -108,5 +126,9 @@ def test_two_regions_and_an_older_state(
     project.program(program)
     plan = project.preview_steps()
     assert plan["ops"] == {"north": "replace"} and "region" in plan["changed"]["north"]
+    south.put_quota_raw(south_id, GPU, quota=5)  # restored by destroy, in the south region
+    north.reset_counts()
+    south.reset_counts()
     project.run("destroy", "--yes", "--skip-preview")
     assert names(north) == set() and names(south) == set()
+    assert south.route_counts().get(QUOTA_PUT) == 1 and QUOTA_PUT not in north.route_counts()
