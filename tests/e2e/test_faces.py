@@ -301,3 +301,39 @@ def test_yaml_example(emu: Emulator, tmp_path: Path, plugin_archive: Path) -> No
     assert {g["user_name"] for g in live(emu)["yaml-team"]["grants"]} == {"carol", "bob"}
     proj.run("destroy", "--yes")
     assert live(emu) == {}
+
+
+def test_native_import_from_a_second_region(tmp_path: Path, plugin_archive: Path) -> None:
+    """`pulumi import modelarts:index:Workspace NAME REGION/ID` of a workspace in a region other
+    than the provider's (two emulators as two regions, one account, per-region endpoints in
+    HW_MODELARTS_ENDPOINTS): recorded there, the next preview is empty, nothing is written."""
+    south_project = "5e" * 16
+    north_config = EmulatorConfig(delete_duration=0.3, other_projects={"ap-southeast-1": south_project})
+    south_config = EmulatorConfig(region="ap-southeast-1", project_id=south_project, delete_duration=0.3)
+    with Emulator(north_config) as north, Emulator(south_config) as south:
+        made = api(south).create_workspace({"name": "faces-south", "description": "in the south"}).id
+        env = {**hw_env(north), "HW_MODELARTS_ENDPOINTS": json.dumps({"ap-southeast-1": south.url})}
+        proj = Project.create(tmp_path / "south", env)
+        proj.face = "native"
+        proj.install_plugin(plugin_archive)
+        north.reset_counts()
+        south.reset_counts()
+        flags = ("--yes", "--generate-code=false", "--protect=false")
+        proj.run("import", "modelarts:index:Workspace", "south", f"ap-southeast-1/{made}", *flags)
+        proj.program(
+            [
+                {
+                    "resource": "south",
+                    "args": {"name": "faces-south", "description": "in the south", "region": "ap-southeast-1"},
+                }
+            ]
+        )
+        assert proj.preview_steps()["ops"] == {}
+        assert writes(north) == 0 and writes(south) == 0, (north.counts(), south.counts())
+        assert south.counts()["GET"] >= 1  # really read where it lives
+        [resource] = [
+            r for r in json.loads(proj.export())["deployment"]["resources"] if r.get("id") == f"ap-southeast-1/{made}"
+        ]
+        assert (resource["outputs"]["region"], resource["outputs"]["projectId"]) == ("ap-southeast-1", south_project)
+        proj.run("destroy", "--yes", "--skip-preview")
+        assert live(south) == {} and north.counts().get("DELETE", 0) == 0
