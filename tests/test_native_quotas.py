@@ -174,6 +174,9 @@ def test_a_declared_region_is_where_the_native_quotas_live(monkeypatch: pytest.M
         south.put_quota_raw(ws, GPU, quota=7)
         read = run(prov.read(ReadRequest(URN, created.resource_id, created.properties, inputs)))
         assert values(read.inputs)["quotas"] == {GPU: 7}
+        elsewhere = {**created.properties, "projectId": pv("f" * 32)}  # the recorded project is used
+        with pytest.raises(Exception, match="project id does not match"):
+            run(prov.read(ReadRequest(URN, created.resource_id, elsewhere, inputs)))
         other = {**inputs, "region": pv("cn-north-4")}
         assert run(prov.diff(DiffRequest(URN, created.resource_id, created.properties, other, []))).replaces == [
             "region"

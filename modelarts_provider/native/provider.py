@@ -96,7 +96,7 @@ class ModelArtsProvider(Provider):
         self._log = log or (lambda _urn, message: lifecycle.stderr_progress(message))
         self._config: dict[str, Any] = {}
         self._located = self._locations()
-        self._quotas = quota_face.QuotasFace(self._run, self._client)
+        self._quotas = quota_face.QuotasFace(self._run, self._located.of)  # recorded region/project, as workspaces
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(fn, *args))

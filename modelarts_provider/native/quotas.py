@@ -78,7 +78,7 @@ def wire(values: Mapping[str, Any], secrets: Collection[str] = ()) -> dict[str, 
 class QuotasFace:
     """The WorkspaceQuotas calls of `ModelArtsProvider`, with its thread pool and clients."""
 
-    def __init__(self, run: Run, client: Callable[[str | None], ModelArtsClient]) -> None:
+    def __init__(self, run: Run, client: Callable[[Mapping[str, Any] | None, str | None], ModelArtsClient]) -> None:
         self._run = run
         self._client = client
 
@@ -99,8 +99,8 @@ class QuotasFace:
             planned = {f: props.get(f, unknown()) for f in outputs()}
             return CreateResponse(resource_id="", properties=wire(planned, secrets))
         region = props.get("region")
-        resource_id, outs = await self._run(quota_lifecycle.create, self._client(region), props)
-        if region and region != self._client(None).settings.region:
+        resource_id, outs = await self._run(quota_lifecycle.create, self._client(None, region), props)
+        if region and region != self._client(None, None).settings.region:
             resource_id = f"{region}/{resource_id}"  # read/update/delete find it there, as a Workspace
         return CreateResponse(resource_id=resource_id, properties=wire(outs, secrets))
 
@@ -109,7 +109,12 @@ class QuotasFace:
 
         region, workspace_id = split_id(request.resource_id)
         secrets = secret_fields(request.properties) | secret_fields(request.inputs)
-        found = await self._run(quota_lifecycle.read, self._client(region), workspace_id, plain(request.properties))
+        found = await self._run(
+            quota_lifecycle.read,
+            self._client(plain(request.properties), region),
+            workspace_id,
+            plain(request.properties),
+        )
         if found is None:
             return ReadResponse(resource_id="")
         _id, outs, inputs = found
@@ -126,14 +131,19 @@ class QuotasFace:
             planned = {**olds, **news, "original_quotas": unknown(), "all_quotas": unknown()}
             return UpdateResponse(properties=wire(planned, secrets))
         region, _workspace_id = split_id(request.resource_id)
-        outs = await self._run(quota_lifecycle.update, self._client(region), olds, news)
+        outs = await self._run(quota_lifecycle.update, self._client(olds, region), olds, news)
         return UpdateResponse(properties=wire(outs, secrets))
 
     async def delete(self, request: DeleteRequest) -> None:
         from .provider import split_id
 
         region, workspace_id = split_id(request.resource_id)
-        await self._run(quota_lifecycle.delete, self._client(region), workspace_id, plain(request.properties))
+        await self._run(
+            quota_lifecycle.delete,
+            self._client(plain(request.properties), region),
+            workspace_id,
+            plain(request.properties),
+        )
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
         """`getWorkspaceQuotas(workspaceId, region?)`: every quota resource with its usage."""
@@ -141,5 +151,5 @@ class QuotasFace:
 
         args = plain(request.args)
         workspace_id = str(args.get("workspace_id") or "")
-        live = await self._run(self._client(args.get("region") or None).get_workspace_quotas, workspace_id)
+        live = await self._run(self._client(None, args.get("region") or None).get_workspace_quotas, workspace_id)
         return InvokeResponse(wire_map(asdict(quotas_result(workspace_id, live))))
