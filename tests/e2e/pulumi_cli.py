@@ -177,3 +177,23 @@ class Project:
     def export(self, show_secrets: bool = False) -> str:
         args = ["stack", "export"] + (["--show-secrets"] if show_secrets else [])
         return self.run(*args).stdout
+
+
+def without_program_runtime(text: str) -> str:
+    """CLI output without what the Python *program's* runtime printed: the stack's progress lines
+    and its Diagnostics block. When an `up` fails, the engine stops the program while an invoke is
+    still in flight, and Pulumi's runner (`pulumi-language-python-exec`, `executor.shutdown`)
+    sometimes prints a traceback of its own there. That is Pulumi's noise, not the provider's
+    message, which stands under the resource; everything else is kept."""
+    kept: list[str] = []
+    in_stack_block = False
+    for line in text.splitlines():
+        if line.strip().startswith("pulumi:pulumi:Stack ("):
+            in_stack_block = True
+            continue
+        if in_stack_block:
+            in_stack_block = bool(line.strip())
+            continue
+        if "pulumi:pulumi:Stack" not in line:
+            kept.append(line)
+    return "\n".join(kept)
