@@ -184,7 +184,8 @@ def without_program_runtime(text: str) -> str:
     and its Diagnostics block. When an `up` fails, the engine stops the program while an invoke is
     still in flight, and Pulumi's runner (`pulumi-language-python-exec`, `executor.shutdown`)
     sometimes prints a traceback of its own there. That is Pulumi's noise, not the provider's
-    message, which stands under the resource; everything else is kept."""
+    message, which stands under the resource; everything else is kept.
+    Seen: the executor shutdown traceback, and a RegisterResource RPC error of the stopped program."""
     kept: list[str] = []
     in_stack_block = False
     for line in text.splitlines():
@@ -192,8 +193,10 @@ def without_program_runtime(text: str) -> str:
             in_stack_block = True
             continue
         if in_stack_block:
-            in_stack_block = bool(line.strip())
-            continue
+            # The block (which may hold blank lines) ends at the next resource header or section.
+            if not line.strip() or len(line) - len(line.lstrip()) > 2:
+                continue
+            in_stack_block = False
         if "pulumi:pulumi:Stack" not in line:
             kept.append(line)
     return "\n".join(kept)
