@@ -233,8 +233,8 @@ def test_get_reads_an_existing_workspace_by_id(engine: Engine) -> pulumi.Output[
 @pulumi.runtime.test
 def test_grants_that_are_not_a_list_reach_check_as_given(engine: Engine) -> pulumi.Output[Any]:
     """A string is not split into characters nor a dict into keys: check says "must be a list"."""
-    Workspace("as-string", name="ml-team", auth_type="INTERNAL", grants="alice")
-    ws = Workspace("as-dict", name="ml-team2", auth_type="INTERNAL", grants={"user_name": "alice"})
+    as_string = Workspace("as-string", name="ml-team", auth_type="INTERNAL", grants="alice")
+    as_dict = Workspace("as-dict", name="ml-team2", auth_type="INTERNAL", grants={"user_name": "alice"})
 
     def verify(_: Any) -> None:
         for name, given in (("as-string", "alice"), ("as-dict", {"user_name": "alice"})):
@@ -243,7 +243,8 @@ def test_grants_that_are_not_a_list_reach_check_as_given(engine: Engine) -> pulu
             failures = WorkspaceProvider().check({}, inputs).failures or []
             assert [(f.property, f.reason.split(",")[0]) for f in failures] == [("grants", "must be a list of grants")]
 
-    return ws.workspace_id.apply(verify)
+    # Wait for both registrations: verify reads what the mock engine recorded for each.
+    return pulumi.Output.all(as_string.workspace_id, as_dict.workspace_id).apply(verify)
 
 
 def test_typed_and_keyword_arguments_together_are_refused(engine: Engine) -> None:
