@@ -3,13 +3,17 @@ everything it prints so tests can search it for secrets."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import subprocess
+import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -200,3 +204,17 @@ def without_program_runtime(text: str) -> str:
         if "pulumi:pulumi:Stack" not in line:
             kept.append(line)
     return "\n".join(kept)
+
+
+def package_at(commit: str, dest: Path) -> Path:
+    """The `modelarts_provider` package as it was at `commit`, unpacked into `dest` (for a
+    PYTHONPATH): how the compatibility tests run a previous release. Skips the test when the
+    commit is not in this checkout's history (a shallow clone)."""
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", commit, "modelarts_provider"], capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        pytest.skip(f"commit {commit[:7]} is not in this checkout's history (shallow clone?)")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest

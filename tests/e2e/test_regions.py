@@ -6,10 +6,7 @@ it lives."""
 
 from __future__ import annotations
 
-import io
 import json
-import subprocess
-import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +15,7 @@ import pytest
 
 from modelarts_provider.emulator import Emulator, EmulatorConfig
 from tests.conftest import hw_env
-from tests.e2e.pulumi_cli import REPO, Project
+from tests.e2e.pulumi_cli import REPO, Project, package_at
 
 PREVIOUS = "2fc5b028d7683bb35567c29d15cbf03cd47e4248"  # main before issue 18's regions
 NORTH, SOUTH = "cn-north-4", "ap-southeast-1"
@@ -37,15 +34,7 @@ if "south" in created:
 
 @pytest.fixture(scope="module")
 def previous_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", PREVIOUS, "modelarts_provider"], capture_output=True, check=False
-    )
-    if archive.returncode != 0:
-        pytest.skip(f"commit {PREVIOUS[:7]} is not in this checkout's history (shallow clone?)")
-    dest = tmp_path_factory.mktemp("before-regions")
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(dest, filter="data")
-    return dest
+    return package_at(PREVIOUS, tmp_path_factory.mktemp("before-regions"))
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,6 @@ enterprise project set now does not touch those workspaces."""
 
 from __future__ import annotations
 
-import io
-import subprocess
-import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +14,7 @@ import pytest
 
 from modelarts_provider.emulator import Emulator, EmulatorConfig
 from tests.conftest import hw_env
-from tests.e2e.pulumi_cli import REPO, Project
+from tests.e2e.pulumi_cli import REPO, Project, package_at
 
 PREVIOUS = "f1c63c04eaeacfb0fb5eab04a380c4043a6f2a3a"  # main before issue 11's changes
 EPS = "e9e9e9e9-1111-4222-8333-444455556666"
@@ -33,15 +30,7 @@ PROGRAM = [
 
 @pytest.fixture(scope="module")
 def previous_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", PREVIOUS, "modelarts_provider"], capture_output=True, check=False
-    )
-    if archive.returncode != 0:
-        pytest.skip(f"commit {PREVIOUS[:7]} is not in this checkout's history (shallow clone?)")
-    dest = tmp_path_factory.mktemp("previous-release")
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(dest, filter="data")
-    return dest
+    return package_at(PREVIOUS, tmp_path_factory.mktemp("previous-release"))
 
 
 @pytest.fixture(scope="module")
