@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -32,13 +31,13 @@ from bench.run import (
     Stack,
     base_env,
     code_version,
-    cpu_model,
     find_pulumi,
     latency_floor,
     measure,
     med,
     pulumi_sdk_version,
     pulumi_version,
+    run_facts,
     spread,
 )
 
@@ -102,15 +101,7 @@ def run(args: argparse.Namespace) -> tuple[Results, dict[str, str]]:
                             )
     finally:
         emulator.stop()
-    facts = {
-        "date": time.strftime("%Y-%m-%d %H:%M %Z", time.localtime(started)),
-        "duration": f"{time.time() - started:.0f} s",
-        "commit": commit,
-        "cpu": f"{os.cpu_count()} cores, {cpu_model()}",
-        "python": platform.python_version(),
-        "pulumi": f"CLI {versions[0]}, Python SDK {versions[1]}",
-        "load": f"{load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after (1-min load average)",
-    }
+    facts = run_facts(started, commit, versions, load_before)
     return results, facts
 
 

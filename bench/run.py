@@ -277,6 +277,19 @@ def latency_floor(
 # -- machine facts --------------------------------------------------------------------------------
 
 
+def run_facts(started: float, commit: str, versions: Sequence[str], load_before: Sequence[float]) -> dict[str, str]:
+    """When, where and with what a benchmark ran: printed above every results table."""
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z", time.localtime(started)),
+        "duration": f"{time.time() - started:.0f} s",
+        "commit": commit,
+        "cpu": f"{os.cpu_count()} cores, {cpu_model()}",
+        "python": platform.python_version(),
+        "pulumi": f"CLI {versions[0]}, Python SDK {versions[1]}",
+        "load": f"{load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after (1-min load average)",
+    }
+
+
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -403,15 +416,7 @@ def run(args: argparse.Namespace) -> str:
                             )
     finally:
         emulator.stop()
-    facts = {
-        "date": time.strftime("%Y-%m-%d %H:%M %Z", time.localtime(started)),
-        "duration": f"{time.time() - started:.0f} s",
-        "commit": commit,
-        "cpu": f"{os.cpu_count()} cores, {cpu_model()}",
-        "python": platform.python_version(),
-        "pulumi": f"CLI {versions[0]}, Python SDK {versions[1]}",
-        "load": f"{load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after (1-min load average)",
-    }
+    facts = run_facts(started, commit, versions, load_before)
     return render(args, cells, facts)
 
 
