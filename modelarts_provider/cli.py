@@ -14,12 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any
 
-from .client import ModelArtsClient
+from .client import ORDERS, SORT_KEYS, ModelArtsClient
 from .deadline import time_limit
 from .errors import ModelArtsError, NotFoundError
 from .models import LiveWorkspace, WorkspaceSummary
 from .quota_models import QuotaItem
 from .settings import resolve
+from .spec import check_enterprise_project
 
 DEFAULT_WORKSPACE_ID = "0"
 DETAIL_WORKERS = 8  # parallel GETs for adopt-code: an estate of hundreds takes seconds, not minutes
@@ -32,6 +33,14 @@ ADOPTION_HEADER = """\
 # them like any other resource (adopt_id is read only on create: keeping or removing it is no change)."""
 
 
+def _enterprise_project(value: str) -> str:
+    """`--enterprise-project-id` checked before any call, with the rule the resources use."""
+    reason = check_enterprise_project(value)
+    if reason:
+        raise argparse.ArgumentTypeError(reason)
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m modelarts_provider", description=__doc__)
     groups = parser.add_subparsers(dest="group", required=True)
@@ -40,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = workspaces.add_subparsers(dest="command", required=True)
     listing = commands.add_parser("list", help="list workspaces (every page)")
     listing.add_argument("--name", help="only names containing this text")
+    listing.add_argument("--enterprise-project-id", type=_enterprise_project, help="only its workspaces")
+    listing.add_argument("--sort-by", choices=SORT_KEYS, default="name", help="the API's sort key (default: name)")
+    listing.add_argument("--order", choices=ORDERS, default="asc", help="default: asc")
+    listing.add_argument("--accessible", action="store_true", help="only the workspaces the caller may use")
     listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
     show = commands.add_parser("show", help="show one workspace with its grants")
     show.add_argument("id")
@@ -315,7 +328,13 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def _command(args: argparse.Namespace, client: ModelArtsClient) -> int:
     if args.command == "list":
-        rows = client.list_workspaces(name=args.name, sort_by="name", order="asc")
+        rows = client.list_workspaces(
+            name=args.name,
+            enterprise_project_id=args.enterprise_project_id,
+            sort_by=args.sort_by,
+            order=args.order,
+            filter_accessible=args.accessible or None,
+        )
         print(_json([w.model_dump() for w in rows]) if args.json else _table(rows))
     elif args.command == "quotas":
         items = client.get_workspace_quotas(args.id).quotas

@@ -24,6 +24,8 @@ from .settings import Settings
 from .spec import GRANT_FIELDS
 
 PAGE_SIZE = 1000
+SORT_KEYS = ("name", "update_time", "status")  # the list API's sort_by values
+ORDERS = ("asc", "desc")
 AMBIGUOUS_NOT_FOUND_CODE = "ModelArts.0104"
 
 

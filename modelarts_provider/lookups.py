@@ -16,15 +16,14 @@ import pulumi
 from pulumi import runtime
 
 from . import spec
-from .client import ModelArtsClient
+from .client import ORDERS, SORT_KEYS, ModelArtsClient
 from .deadline import time_limit
 from .errors import InputError
 from .models import LiveWorkspace, MaasWorkspace, WorkspaceSummary
 from .quota_models import QuotaList
 from .settings import SOURCES, resolve
 
-SORT_KEYS = ("name", "update_time", "status")  # the list API's sort_by values
-ORDERS = ("asc", "desc")
+LIST_FILTERS = ("name", "enterprise_project_id", "sort_by", "order", "filter_accessible")  # get_workspaces'
 
 
 @dataclass(frozen=True)
@@ -127,10 +126,15 @@ def _close_clients() -> None:
     _CLIENTS.clear()
 
 
-def _client(region: str | None = None) -> ModelArtsClient:
-    """One client per region for the program (the configured region when None)."""
+def check_region(region: Any) -> None:
+    """A lookup's `region` argument, checked before any call."""
     if region is not None and (not isinstance(region, str) or not spec.REGION_PATTERN.match(region)):
         raise InputError(f"region must be a region id such as 'cn-north-4', got {region!r}")
+
+
+def _client(region: str | None = None) -> ModelArtsClient:
+    """One client per region for the program (the configured region when None)."""
+    check_region(region)
     if region not in _CLIENTS:
         config: dict[str, Any] = {}
         for key, _env in SOURCES.values():
@@ -183,8 +187,8 @@ def get_workspace_quotas_output(
     return pulumi.Output.all(workspace_id, region).apply(lambda args: get_workspace_quotas(*args))
 
 
-def _check_filters(name: Any, enterprise_project_id: Any, sort_by: Any, order: Any, filter_accessible: Any) -> None:
-    """The list API's rules, checked before the call, naming the argument."""
+def check_filters(name: Any, enterprise_project_id: Any, sort_by: Any, order: Any, filter_accessible: Any) -> None:
+    """The list API's rules, checked before the call, naming the argument (both faces)."""
     if name is not None and not isinstance(name, str):
         raise InputError(f"get_workspaces: name must be a string, got {type(name).__name__}")
     if enterprise_project_id is not None and (reason := spec.check_enterprise_project(enterprise_project_id)):
@@ -213,7 +217,7 @@ def get_workspaces(
     `filter_accessible=True` only the workspaces the caller may use; `region` another region
     than the configured one.
     """
-    _check_filters(name, enterprise_project_id, sort_by, order, filter_accessible)
+    check_filters(name, enterprise_project_id, sort_by, order, filter_accessible)
     found = _client(region).iter_workspaces(
         name=name,
         enterprise_project_id=enterprise_project_id,

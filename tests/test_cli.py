@@ -201,6 +201,30 @@ def test_list_json_and_name_filter(cli_env: dict[str, str], made: dict[str, Live
     assert [(r["name"], r["id"]) for r in rows] == [("team-a", made["team-a"].id), ("team-b", made["team-b"].id)]
 
 
+def test_list_takes_the_list_apis_filters(
+    cli_env: dict[str, str], made: dict[str, LiveWorkspace], emulator: Emulator, capsys: Any
+) -> None:
+    """Each filter of the lookups reaches the API; a bad value fails before any request."""
+    emulator.put_workspace_raw(made["team-b"].id, owner="another-user")
+
+    def names(*extra: str) -> list[str]:
+        assert run(["workspaces", "list", "--json", *extra]) == 0
+        return [r["name"] for r in json.loads(capsys.readouterr().out)]
+
+    assert names("--name", "team", "--order", "desc") == ["team-b", "team-a"]
+    assert names("--enterprise-project-id", EPS) == ["其他空间"]
+    assert names("--name", "team", "--accessible") == ["team-a"]
+    assert names("--name", "team", "--sort-by", "update_time", "--order", "asc")[-1] == "team-b"
+    emulator.reset_counts()
+    with pytest.raises(SystemExit):
+        run(["workspaces", "list", "--enterprise-project-id", "finance"])
+    assert "--enterprise-project-id: must be '0' or an enterprise project id" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        run(["workspaces", "list", "--sort-by", "id"])
+    assert "--sort-by: invalid choice: 'id'" in capsys.readouterr().err
+    assert emulator.counts()["total"] == 0
+
+
 def test_list_table_is_aligned_with_cjk_names(
     cli_env: dict[str, str], made: dict[str, LiveWorkspace], capsys: Any
 ) -> None:

@@ -331,3 +331,37 @@ def test_outputs_fill_exactly_the_declared_state_fields() -> None:
     kept = {k for k in (*spec.CONTROL_FIELDS, spec.SECRET_INPUTS, spec.DECLARED_REGION) if props.get(k) is not None}
     assert set(outputs) == set(spec.STATE_FIELDS) | kept
     assert set(spec.STATE_FIELDS) <= set(spec.INPUT_FIELDS + spec.OUTPUT_FIELDS)
+
+
+EPS = "0aab0091-887f-4839-9929-cbc884f1e000"
+
+
+def listed(provider: ModelArtsProvider, **args: Any) -> list[str]:
+    got = run(provider.invoke(InvokeRequest(schema.GET_WORKSPACES, wire(**args))))
+    return [w.value["name"].value for w in got.return_value["workspaces"].value]
+
+
+def test_get_workspaces_takes_the_lookups_filters(provider: ModelArtsProvider, emu: Emulator) -> None:
+    """Each filter of the dynamic lookup, in camelCase, reaches the list API; a bad one fails
+    before any request, naming the argument as the schema spells it."""
+    client = provider._client()
+    for name, extra in (("nf-alpha", {}), ("nf-beta", {"enterprise_project_id": EPS}), ("nf-gamma", {})):
+        client.create_workspace({"name": name, "auth_type": "PRIVATE", **extra})
+    theirs = client.create_workspace({"name": "nf-theirs", "auth_type": "PRIVATE"})
+    emu.put_workspace_raw(theirs.id, owner="another-user")
+    assert listed(provider, name="nf-", sortBy="name", order="asc") == ["nf-alpha", "nf-beta", "nf-gamma", "nf-theirs"]
+    assert listed(provider, name="nf-", sortBy="name", order="desc")[0] == "nf-theirs"
+    assert listed(provider, enterpriseProjectId=EPS) == ["nf-beta"]
+    assert "nf-theirs" not in listed(provider, name="nf-", filterAccessible=True)
+    assert listed(provider, name="nf-", region=emu.config.region, sortBy="name", order="asc")[0] == "nf-alpha"
+
+    emu.reset_counts()
+    for args, named in (
+        ({"sortBy": "id"}, "getWorkspaces: sortBy must be one of name, update_time, status, got 'id'"),
+        ({"filterAccessible": "yes"}, "getWorkspaces: filterAccessible must be True or False"),
+        ({"enterpriseProjectId": "finance"}, "getWorkspaces: enterpriseProjectId must be '0' or"),
+        ({"region": "not a region"}, "region must be a region id such as 'cn-north-4'"),
+    ):
+        with pytest.raises(ModelArtsError, match=re.escape(named)):
+            listed(provider, **args)
+    assert emu.counts()["total"] == 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -42,7 +42,7 @@ from pulumi.provider.experimental.provider import (
 )
 
 from .. import lifecycle, spec, wire
-from ..errors import ConfigurationError, ModelArtsError
+from ..errors import ConfigurationError, InputError, ModelArtsError
 from ..settings import SOURCES, Settings, default_enterprise_project, resolve
 from . import quotas as quota_face
 from . import schema
@@ -68,9 +68,10 @@ class PartialCreate(ModelArtsError):
         self.properties = properties
 
 
-def camel_text(text: str) -> str:
-    """Field names in our messages as the native schema spells them (`auth_type` -> `authType`)."""
-    known = {*spec.INPUT_FIELDS, *spec.OUTPUT_FIELDS, *spec.GRANT_FIELDS}
+def camel_text(text: str, names: Collection[str] | None = None) -> str:
+    """Field names (or the given `names`) in our messages as the native schema spells them
+    (`auth_type` -> `authType`); any other word stays as it is."""
+    known = {*spec.INPUT_FIELDS, *spec.OUTPUT_FIELDS, *spec.GRANT_FIELDS} if names is None else set(names)
     return _IDENT.sub(lambda m: camel(m.group(0)) if m.group(0) in known else m.group(0), text)
 
 
@@ -247,12 +248,15 @@ class ModelArtsProvider(Provider):
     # -- functions ------------------------------------------------------------------------
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
-        from ..lookups import as_result, maas_result
+        """The lookups, with the dynamic face's arguments and rules (`lookups`), in camelCase."""
+        from ..lookups import LIST_FILTERS, as_result, check_filters, check_region, maas_result
 
         if request.tok == quota_face.GET_WORKSPACE_QUOTAS:
             return await self._quotas.invoke(request)
         args = plain_map(request.args)
-        api = self._client()
+        region = args.get("region") or None
+        check_region(region)  # its message names `region`, spelled alike in both faces
+        api = self._client(region)
         if request.tok == schema.GET_WORKSPACE:
             workspace = await self._run(api.get_workspace, str(args.get("id") or ""))
             return InvokeResponse(wire_map(asdict(as_result(workspace))))
@@ -261,5 +265,11 @@ class ModelArtsProvider(Provider):
             return InvokeResponse(wire_map({"workspaces": [asdict(maas_result(w)) for w in maas]}))
         if request.tok != schema.GET_WORKSPACES:
             raise ModelArtsError(f"unknown function {request.tok}")
-        found = await self._run(lambda: list(api.iter_workspaces(name=args.get("name"))))
+        filters: dict[str, Any] = {k: args.get(k) for k in LIST_FILTERS}
+        try:
+            check_filters(**filters)
+        except InputError as exc:
+            # argument names in camelCase; values such as `update_time` stay the API's
+            raise InputError(camel_text(str(exc), ("get_workspaces", *LIST_FILTERS))) from None
+        found = await self._run(lambda: list(api.iter_workspaces(**filters)))
         return InvokeResponse(wire_map({"workspaces": [asdict(as_result(w)) for w in found]}))

@@ -116,6 +116,23 @@ def _function(description: str, inputs: dict[str, Any], required: list[str], out
     }
 
 
+_REGION_ARG = {"type": "string", "description": "Another region than the provider's (its project is looked up)."}
+
+
+def _list_filters() -> dict[str, Any]:
+    """`getWorkspaces` arguments: the list API's filters, as `lookups.get_workspaces` takes them."""
+    from ..client import ORDERS, SORT_KEYS
+
+    return {
+        "name": {"type": "string", "description": "Only names containing this text (the API's fuzzy match)."},
+        "enterpriseProjectId": {"type": "string", "description": "Only this enterprise project's workspaces."},
+        "sortBy": {"type": "string", "description": f"One of {', '.join(SORT_KEYS)} (default name)."},
+        "order": {"type": "string", "description": f"One of {', '.join(ORDERS)} (default desc)."},
+        "filterAccessible": {"type": "boolean", "description": "True: only the workspaces the caller may use."},
+        "region": _REGION_ARG,
+    }
+
+
 def _functions(info: dict[str, Any], maas_info: dict[str, Any]) -> dict[str, Any]:
     """The lookups (`lookups.get_*`) as schema functions."""
     from . import quota_schema
@@ -123,10 +140,12 @@ def _functions(info: dict[str, Any], maas_info: dict[str, Any]) -> dict[str, Any
     workspaces = {"workspaces": {"type": "array", "items": {"$ref": f"#/types/{WORKSPACE_INFO}"}}}
     maas_workspaces = {"workspaces": {"type": "array", "items": {"$ref": f"#/types/{MAAS_WORKSPACE_INFO}"}}}
     return {
-        GET_WORKSPACE: _function("One workspace by id, with its grants.", {"id": {"type": "string"}}, ["id"], info),
+        GET_WORKSPACE: _function(
+            "One workspace by id, with its grants.", {"id": {"type": "string"}, "region": _REGION_ARG}, ["id"], info
+        ),
         GET_WORKSPACES: _function(
-            "Workspaces whose name contains `name` (the API's fuzzy match), every page.",
-            {"name": {"type": "string"}},
+            "Workspaces matching every filter given, every page, in the API's order.",
+            _list_filters(),
             [],
             workspaces,
         ),
