@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +22,19 @@ def _fresh_token_cache() -> Iterator[None]:
     yield
     TOKENS.clear()
     forget_all()
+
+
+@pytest.fixture(autouse=True)
+def _process_traceback_limit() -> Iterator[None]:
+    """`WorkspaceProvider.configure` sets `sys.tracebacklimit = 0` for the provider's process (users
+    get the message, not stack frames); in this shared test process it would leak into later tests
+    (under it the Pulumi SDK finds no caller frame when a resource registers)."""
+    before = getattr(sys, "tracebacklimit", None)
+    yield
+    if before is not None:
+        sys.tracebacklimit = before
+    elif hasattr(sys, "tracebacklimit"):
+        del sys.tracebacklimit
 
 
 @pytest.fixture

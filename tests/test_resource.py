@@ -12,7 +12,6 @@ are secret is the engine's doing, so it is not checked here (the real-CLI tests 
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,10 +57,7 @@ class Engine(pulumi.runtime.Mocks):
 
 
 @pytest.fixture
-def engine(monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    # provider.configure (run by other tests in this process) sets sys.tracebacklimit = 0, under which
-    # the SDK finds no caller frame when it registers a resource
-    monkeypatch.delattr(sys, "tracebacklimit", raising=False)
+def engine() -> Iterator[Engine]:
     loop = asyncio.new_event_loop()  # the SDK needs a current loop; earlier tests may have closed theirs
     asyncio.set_event_loop(loop)
     mocks = Engine()
