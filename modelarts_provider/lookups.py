@@ -7,10 +7,11 @@ They run in the program process, with the same settings as the provider: stack c
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, ParamSpec, TypeVar
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import pulumi
 from pulumi import runtime
@@ -22,6 +23,9 @@ from .errors import InputError
 from .models import LiveWorkspace, MaasWorkspace, WorkspaceSummary
 from .quota_models import QuotaList
 from .settings import SOURCES, resolve
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 LIST_FILTERS = ("name", "enterprise_project_id", "sort_by", "order", "filter_accessible")  # get_workspaces'
 
@@ -96,34 +100,33 @@ def quotas_result(workspace_id: str, live: QuotaList) -> GetWorkspaceQuotasResul
     return GetWorkspaceQuotasResult(workspace_id, [WorkspaceQuotaInfo(**item.model_dump()) for item in live.quotas])
 
 
+Result = TypeVar("Result", bound="DataclassInstance")
+
+
+def _result(kind: type[Result], source: object, **given: Any) -> Result:
+    """A lookup result read from the API's model: each field of `kind` not `given` is the model's
+    attribute of that name (the results name their fields as the API does)."""
+    return kind(**{f.name: getattr(source, f.name) for f in fields(kind) if f.name not in given}, **given)
+
+
 def as_result(w: WorkspaceSummary) -> GetWorkspaceResult:
-    grants = w.grant_dicts() if isinstance(w, LiveWorkspace) else []
-    return GetWorkspaceResult(
-        id=w.id,
-        name=w.name,
-        description=w.description,
-        auth_type=w.auth_type,
-        enterprise_project_id=w.enterprise_project_id,
-        enterprise_project_name=w.enterprise_project_name,
-        owner=w.owner,
-        status=w.status,
-        status_info=w.status_info,
-        create_time=w.create_time,
-        update_time=w.update_time,
-        grants=grants,
-    )
+    """The lookup's result from the API's answer (shared with the native function); a summary
+    from the list API has no grants."""
+    return _result(GetWorkspaceResult, w, grants=w.grant_dicts() if isinstance(w, LiveWorkspace) else [])
 
 
+# The program's clients, one per region (the configured one under None). They live as long as the
+# program (one token and one project look-up for all its lookups); each is entered into `_OPENED`
+# as a context manager, which exits them all when the program ends.
 _CLIENTS: dict[str | None, ModelArtsClient] = {}
+_OPENED = contextlib.ExitStack()
 
 
 @atexit.register
 def _close_clients() -> None:
-    """The program's clients live as long as the program (one token and one project look-up
-    for all its lookups) and are closed when it ends."""
-    for client in _CLIENTS.values():
-        client.close()
+    """Close every client the program opened (also those a test's fresh `_CLIENTS` forgot)."""
     _CLIENTS.clear()
+    _OPENED.close()
 
 
 def check_region(region: Any) -> None:
@@ -142,7 +145,7 @@ def _client(region: str | None = None) -> ModelArtsClient:
                 value = runtime.get_config(key)
                 if value is not None:
                     config[key] = value
-        _CLIENTS[region] = ModelArtsClient(resolve(config=config).for_location(region))
+        _CLIENTS[region] = _OPENED.enter_context(ModelArtsClient(resolve(config=config).for_location(region)))
     return _CLIENTS[region]
 
 
@@ -243,15 +246,7 @@ def get_workspaces_output(
 
 def maas_result(w: MaasWorkspace) -> GetMaasWorkspaceResult:
     """The lookup's result from the API's answer (shared with the native function)."""
-    return GetMaasWorkspaceResult(
-        id=w.id,
-        name=w.name,
-        description=w.description,
-        owner=w.owner,
-        auth_type=w.auth_type,
-        create_time=w.create_time,
-        update_time=w.update_time,
-    )
+    return _result(GetMaasWorkspaceResult, w)
 
 
 @_bounded

@@ -4,6 +4,7 @@ fields the MaaS page defines."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Iterator
 from typing import Any
@@ -75,3 +76,19 @@ def test_maas_results_have_only_the_maas_fields(emu: Emulator) -> None:
     assert default.name == "default" and isinstance(default.create_time, int)
     with pytest.raises(InputError):
         lookups.get_maas_workspaces("")
+
+
+def test_one_client_per_program_closed_when_it_ends(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The program's lookups share one client (one token and project look-up for them all); the
+    exit hook closes it through its context manager, which releases its pooled connections."""
+    monkeypatch.setattr(lookups, "_OPENED", contextlib.ExitStack())
+    emu.reset_counts()
+    lookups.get_workspace("0")
+    iam = emu.counts().get("IAM", 0)
+    lookups.get_workspaces()
+    lookups.get_workspace("0")
+    assert emu.counts().get("IAM", 0) == iam
+    pools = lookups._CLIENTS[None]._session.get_adapter(emu.url).poolmanager.pools
+    assert len(pools) == 1
+    lookups._close_clients()
+    assert len(pools) == 0 and not lookups._CLIENTS
