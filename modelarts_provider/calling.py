@@ -9,7 +9,6 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -91,8 +90,8 @@ class CallRequest:
 
 
 class ApiCaller:
-    """Sends calls for one set of settings. Safe to share between threads; close it (or use it
-    as a context manager) to release its connections."""
+    """Sends calls for one set of settings. Safe to share between threads. Its owner (one
+    `ModelArtsClient`, itself a context manager) closes it to release its connections."""
 
     def __init__(self, settings: Settings, session: requests.Session | None = None) -> None:
         self.settings = settings
@@ -102,14 +101,6 @@ class ApiCaller:
 
     def close(self) -> None:
         self.session.close()
-
-    def __enter__(self) -> ApiCaller:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.close()
 
     def send(
         self,
