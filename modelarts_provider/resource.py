@@ -11,6 +11,7 @@ from pulumi.dynamic import Resource
 
 from . import spec
 from .provider import WorkspaceProvider
+from .wire import any_within, map_within
 
 
 @dataclass
@@ -47,25 +48,20 @@ def _plain(value: Any) -> Any:
     Anything that is not a list is passed on as it is, so that check says "must be a list"
     instead of judging the characters of a string or the keys of a dict.
     """
+    return map_within(value, _plain_node)
+
+
+def _plain_node(value: Any) -> Any:
+    """One level of `_plain`: an Output mapped later, a dataclass as the dict of its set fields."""
     if isinstance(value, pulumi.Output):
         return value.apply(_plain)
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value) if getattr(value, f.name) is not None}
-    if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
+        return {f.name: getattr(value, f.name) for f in fields(value) if getattr(value, f.name) is not None}
     return value
 
 
-def _holds_output(value: Any) -> bool:
-    if isinstance(value, pulumi.Output):
-        return True
-    if isinstance(value, Mapping):
-        return any(_holds_output(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_holds_output(v) for v in value)
-    return False
+def _is_output(value: Any) -> bool:
+    return isinstance(value, pulumi.Output)
 
 
 def _secret_inputs(props: Mapping[str, Any]) -> Any:
@@ -74,7 +70,7 @@ def _secret_inputs(props: Mapping[str, Any]) -> Any:
     Pulumi strips secrets before they reach a dynamic provider; with this list the provider
     marks the outputs derived from them secret too and keeps their values out of messages.
     """
-    candidates = {key: pulumi.Output.from_input(value) for key, value in props.items() if _holds_output(value)}
+    candidates = {key: pulumi.Output.from_input(value) for key, value in props.items() if any_within(value, _is_output)}
     if not candidates:
         return []
 

@@ -16,16 +16,18 @@ import pulumi
 
 from ..resource import WorkspaceArgs, declared_inputs
 from ..settings import SECRET_FIELDS
+from ..wire import map_within
 from . import schema
 from .values import camel, snake
 
 
 def _camel_keys(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {camel(str(k)): _camel_keys(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_camel_keys(v) for v in value]
-    return value
+    """Every dict key camelCase, at any depth: grants go to the plugin in the schema's names."""
+    return map_within(value, _camel_level)
+
+
+def _camel_level(value: Any) -> Any:
+    return {camel(str(k)): v for k, v in value.items()} if isinstance(value, Mapping) else value
 
 
 def _wire_grants(grants: Any) -> Any:
