@@ -11,6 +11,7 @@ from pulumi.dynamic import Resource
 
 from . import quota_spec
 from .quota_provider import WorkspaceQuotasProvider
+from .typed_outputs import TypedOutputs
 
 
 @dataclass
@@ -36,14 +37,10 @@ def quota_inputs(args: WorkspaceQuotasArgs | None, kwargs: Mapping[str, Any]) ->
     return dict(given)
 
 
-class WorkspaceQuotas(Resource, module="modelarts", name="WorkspaceQuotas"):
-    """Quotas of one workspace. Type token `pulumi-python:dynamic/modelarts:WorkspaceQuotas`.
-
-    Outputs: `quotas` (the live values of the managed quota resources), `original_quotas` (their
-    values from before Pulumi managed them, restored on removal) and `all_quotas` (every quota
-    resource of the workspace, read-only: resource, quota, min/max, names, units; no usage), and
-    `region`/`project_id` where the workspace lives (later calls go there).
-    """
+class WorkspaceQuotasFace(TypedOutputs):
+    """What both faces of a workspace's quotas (the dynamic `WorkspaceQuotas`, the native
+    `NativeWorkspaceQuotas`) take and give: one constructor (typed args or keywords) and the
+    typed outputs. Each face registers the declared inputs its own way (`_register`)."""
 
     workspace_id: pulumi.Output[str]
     quotas: pulumi.Output[dict[str, int]]
@@ -59,7 +56,22 @@ class WorkspaceQuotas(Resource, module="modelarts", name="WorkspaceQuotas"):
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        props = quota_inputs(args, kwargs)
+        self._register(resource_name, quota_inputs(args, kwargs), opts)
+
+    def _register(self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None) -> None:
+        raise NotImplementedError
+
+
+class WorkspaceQuotas(WorkspaceQuotasFace, Resource, module="modelarts", name="WorkspaceQuotas"):
+    """Quotas of one workspace. Type token `pulumi-python:dynamic/modelarts:WorkspaceQuotas`.
+
+    Outputs: `quotas` (the live values of the managed quota resources), `original_quotas` (their
+    values from before Pulumi managed them, restored on removal) and `all_quotas` (every quota
+    resource of the workspace, read-only: resource, quota, min/max, names, units; no usage), and
+    `region`/`project_id` where the workspace lives (later calls go there).
+    """
+
+    def _register(self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None) -> None:
         for key in quota_spec.INPUT_FIELDS + quota_spec.OUTPUT_FIELDS:
             props.setdefault(key, None)
-        super().__init__(WorkspaceQuotasProvider(), resource_name, props, opts)
+        Resource.__init__(self, WorkspaceQuotasProvider(), resource_name, props, opts)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pulumi
 from pulumi.dynamic import Resource
 
 from . import spec
 from .provider import WorkspaceProvider
+from .typed_outputs import TypedOutputs
 from .wire import any_within, map_within
 
 
@@ -89,8 +90,13 @@ def declared_inputs(args: WorkspaceArgs | None, kwargs: Mapping[str, Any]) -> di
     return {key: _plain(value) for key, value in given.items()}
 
 
-class Workspace(Resource, module="modelarts", name="Workspace"):
-    """A ModelArts workspace. Type token `pulumi-python:dynamic/modelarts:Workspace`."""
+Face = TypeVar("Face", bound="WorkspaceFace")
+
+
+class WorkspaceFace(TypedOutputs):
+    """What both faces of a workspace (the dynamic `Workspace`, the native `NativeWorkspace`)
+    take and give: one constructor (typed args or keywords), `get`, the typed outputs. Each face
+    registers the declared inputs its own way (`_register`)."""
 
     workspace_id: pulumi.Output[str]
     name: pulumi.Output[str]
@@ -115,13 +121,25 @@ class Workspace(Resource, module="modelarts", name="Workspace"):
         opts: pulumi.ResourceOptions | None = None,
         **kwargs: Any,
     ) -> None:
-        props = declared_inputs(args, kwargs)
+        self._register(resource_name, declared_inputs(args, kwargs), opts)
+
+    def _register(self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def get(
+        cls: type[Face], resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> Face:
+        """Reference an existing workspace read-only (`ID`, or `REGION/ID` on the native face);
+        Pulumi never changes or deletes it."""
+        return cls(resource_name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)))
+
+
+class Workspace(WorkspaceFace, Resource, module="modelarts", name="Workspace"):
+    """A ModelArts workspace. Type token `pulumi-python:dynamic/modelarts:Workspace`."""
+
+    def _register(self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None) -> None:
         props[spec.SECRET_INPUTS] = _secret_inputs(props)
         for key in spec.INPUT_FIELDS + spec.OUTPUT_FIELDS:
             props.setdefault(key, None)
-        super().__init__(WorkspaceProvider(), resource_name, props, opts)
-
-    @staticmethod
-    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Workspace:
-        """Reference an existing workspace read-only; Pulumi never changes or deletes it."""
-        return Workspace(resource_name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)))
+        Resource.__init__(self, WorkspaceProvider(), resource_name, props, opts)

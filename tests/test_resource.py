@@ -12,6 +12,7 @@ are secret is the engine's doing, so it is not checked here (the real-CLI tests 
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,13 +21,16 @@ import pytest
 from pulumi.runtime import rpc
 from pulumi.runtime.settings import reset_options
 
-from modelarts_provider import Grant, Workspace, WorkspaceArgs
+from modelarts_provider import Grant, Workspace, WorkspaceArgs, WorkspaceQuotas, quota_spec, spec
+from modelarts_provider.native.quota_sdk import NativeWorkspaceQuotas
+from modelarts_provider.native.sdk import NativeWorkspace
 from modelarts_provider.provider import WorkspaceProvider
 
 UID = "0c5b0f1d2e3a4b5c6d7e8f9a0b1c2d3e"
 EPS = "5b2d6a1e-887f-4839-9929-cbc884f1e3c4"
 TYPE = "pulumi-python:dynamic/modelarts:Workspace"
 SERVER = {"workspace_id": "f3deca1406da4910a50f3919940b9bda", "owner": "test166", "status": "NORMAL"}
+CREATED = 1700000000123  # ms, as the API gives create_time
 
 
 def plain(inputs: dict[str, Any]) -> dict[str, Any]:
@@ -46,7 +50,8 @@ class Engine(pulumi.runtime.Mocks):
         assert "__provider" in args.inputs  # the serialized provider travels with every registration
         if args.resource_id:  # Workspace.get: the engine reads the workspace by id
             self.read_ids[args.name] = args.resource_id
-            return args.resource_id, {"name": "default", "workspace_id": args.resource_id, "status": "NORMAL"}
+            read = {"name": "default", "workspace_id": args.resource_id, "status": "NORMAL", "create_time": CREATED}
+            return args.resource_id, read
         self.registered[args.name] = inputs
         if WorkspaceProvider().check({}, inputs).failures:  # the real engine stops at check
             return SERVER["workspace_id"], dict(SERVER)
@@ -224,6 +229,24 @@ def test_get_reads_an_existing_workspace_by_id(engine: Engine) -> pulumi.Output[
         assert values == ["0", "default", "NORMAL"]
 
     return pulumi.Output.all(ws.id, ws.name, ws.status).apply(verify)
+
+
+@pulumi.runtime.test
+def test_outputs_are_the_states_fields_typed_as_declared(engine: Engine) -> pulumi.Output[Any]:
+    """Both faces of each resource declare its state's fields as typed outputs (declared once,
+    in `resource_outputs`), and Pulumi types the outputs from that: the number the engine hands
+    back for `create_time` reaches the program as an int."""
+    quota_fields = {*quota_spec.INPUT_FIELDS, *quota_spec.OUTPUT_FIELDS}
+    for cls in (Workspace, NativeWorkspace):
+        assert set(inspect.get_annotations(cls)) == set(spec.STATE_FIELDS), cls
+    for cls in (WorkspaceQuotas, NativeWorkspaceQuotas):
+        assert set(inspect.get_annotations(cls)) == quota_fields, cls
+    ws = Workspace.get("typed-ws", "0")
+
+    def verify(created: Any) -> None:
+        assert type(created) is int and created == CREATED
+
+    return ws.create_time.apply(verify)
 
 
 @pulumi.runtime.test

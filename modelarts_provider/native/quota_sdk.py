@@ -12,7 +12,7 @@ from typing import Any
 
 import pulumi
 
-from ..quota_resource import WorkspaceQuotasArgs, quota_inputs
+from ..quota_resource import WorkspaceQuotasFace
 from . import quota_schema
 from .values import camel
 
@@ -20,28 +20,15 @@ _TO_CAMEL = {name: camel(name) for name in quota_schema.snake_names()}
 _TO_SNAKE = {wire: name for name, wire in _TO_CAMEL.items()}
 
 
-class NativeWorkspaceQuotas(pulumi.CustomResource):
+class NativeWorkspaceQuotas(WorkspaceQuotasFace, pulumi.CustomResource):
     """The quotas of one workspace, managed by the native `modelarts` plugin. Same arguments and
     outputs as `WorkspaceQuotas`."""
 
-    workspace_id: pulumi.Output[str]
-    quotas: pulumi.Output[dict[str, int]]
-    original_quotas: pulumi.Output[dict[str, int]]
-    all_quotas: pulumi.Output[list[dict[str, Any]]]
-    region: pulumi.Output[str]
-    project_id: pulumi.Output[str]
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: WorkspaceQuotasArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **kwargs: Any,
-    ) -> None:
-        props = {k: v for k, v in quota_inputs(args, kwargs).items() if v is not None}
+    def _register(self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None) -> None:
+        props = {k: v for k, v in props.items() if v is not None}
         for key in quota_schema.outputs():
             props.setdefault(key, None)
-        super().__init__(quota_schema.WORKSPACE_QUOTAS, resource_name, props, opts)
+        pulumi.CustomResource.__init__(self, quota_schema.WORKSPACE_QUOTAS, resource_name, props, opts)
 
     def translate_output_property(self, prop: str) -> str:
         return _TO_SNAKE.get(prop, prop)

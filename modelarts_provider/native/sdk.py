@@ -14,7 +14,7 @@ from typing import Any
 
 import pulumi
 
-from ..resource import WorkspaceArgs, declared_inputs
+from ..resource import WorkspaceFace
 from ..settings import SECRET_FIELDS
 from ..wire import map_within
 from . import schema
@@ -38,35 +38,13 @@ def _wire_grants(grants: Any) -> Any:
     return grants
 
 
-class NativeWorkspace(pulumi.CustomResource):
+class NativeWorkspace(WorkspaceFace, pulumi.CustomResource):
     """A ModelArts workspace managed by the native `modelarts` plugin (see the README for when to
     use which face). Same arguments as `Workspace`, without `adopt_*` and `*_timeout`: use
     `pulumi import` and `customTimeouts` instead."""
 
-    workspace_id: pulumi.Output[str]
-    name: pulumi.Output[str]
-    description: pulumi.Output[str]
-    auth_type: pulumi.Output[str]
-    grants: pulumi.Output[list[dict[str, str]]]
-    server_grants: pulumi.Output[list[dict[str, str]]]
-    enterprise_project_id: pulumi.Output[str]
-    enterprise_project_name: pulumi.Output[str]
-    region: pulumi.Output[str]
-    project_id: pulumi.Output[str]
-    owner: pulumi.Output[str]
-    status: pulumi.Output[str]
-    status_info: pulumi.Output[str]
-    create_time: pulumi.Output[int]
-    update_time: pulumi.Output[int]
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: WorkspaceArgs | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        **kwargs: Any,
-    ) -> None:
-        props = {k: v for k, v in declared_inputs(args, kwargs).items() if v is not None}
+    def _register(self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None) -> None:
+        props = {k: v for k, v in props.items() if v is not None}
         given = sorted(set(props) & schema.DYNAMIC_ONLY)
         if given:
             raise TypeError(
@@ -77,18 +55,13 @@ class NativeWorkspace(pulumi.CustomResource):
         for key in schema.native_outputs():
             props.setdefault(key, None)
         # snake_case here (the attributes), camelCase on the wire (the two translate methods)
-        super().__init__(schema.WORKSPACE, resource_name, props, opts)
+        pulumi.CustomResource.__init__(self, schema.WORKSPACE, resource_name, props, opts)
 
     def translate_output_property(self, prop: str) -> str:
         return snake(prop)
 
     def translate_input_property(self, prop: str) -> str:
         return camel(prop)
-
-    @staticmethod
-    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> NativeWorkspace:
-        """Reference an existing workspace read-only (`ID` or `REGION/ID`)."""
-        return NativeWorkspace(resource_name, None, pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)))
 
 
 class NativeProvider(pulumi.ProviderResource):
