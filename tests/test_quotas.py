@@ -384,13 +384,13 @@ def test_what_check_accepts_the_api_accepts(value: Any) -> None:
     """Preview is at least as strict as the API: a value check lets through is never refused by
     the emulator's own copy of the vendor rules, except for the workspace's live range."""
     from modelarts_provider import quota_spec
-    from modelarts_provider.emulator.quotas import QuotaStore
+    from modelarts_provider.emulator.quotas import requested_quotas
 
     if quota_spec.validate({"workspace_id": "0", "quotas": {GPU: value}}):
         return
     sent = quota_spec.normalize({"quotas": {GPU: value}})["quotas"][GPU]
     try:
-        QuotaStore._parse({"quotas": [{"resource": GPU, "quota": sent}]})
+        requested_quotas({"quotas": [{"resource": GPU, "quota": sent}]})
     except ErrorAnswer as exc:
         assert "between" in exc.error_msg  # only the range, which is checked before the PUT
 

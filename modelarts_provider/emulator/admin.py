@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .errors import ErrorAnswer
+from .errors import AdminBadRequest, AdminMethodNotAllowed, AdminNotFound
 from .faults import Fault
 from .messages import Request, Response
 from .state import State
@@ -19,14 +19,10 @@ PREFIX = "/_emulator/"
 TUNABLE = ("latency", "delete_duration", "token_lifetime")
 
 
-def _bad(message: str) -> ErrorAnswer:
-    return ErrorAnswer(400, "Emulator.0400", message)
-
-
 def _object(request: Request) -> dict[str, Any]:
-    body = request.json(_bad)
+    body = request.json(AdminBadRequest)
     if not isinstance(body, dict):
-        raise _bad("request body must be a JSON object")
+        raise AdminBadRequest("request body must be a JSON object")
     return body
 
 
@@ -34,10 +30,10 @@ def _set_config(state: State, request: Request) -> Response:
     changes = _object(request)
     unknown = set(changes) - set(TUNABLE)
     if unknown:
-        raise _bad(f"only {', '.join(TUNABLE)} can be changed; got {sorted(unknown)}")
+        raise AdminBadRequest(f"only {', '.join(TUNABLE)} can be changed; got {sorted(unknown)}")
     for key, value in changes.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-            raise _bad(f"{key} must be a non-negative number")
+            raise AdminBadRequest(f"{key} must be a non-negative number")
     with state.lock:
         for key, value in changes.items():
             setattr(state.config, key, float(value))
@@ -57,9 +53,9 @@ def _set_policy(state: State, request: Request) -> Response:
     body = _object(request)
     principal, actions = body.get("principal"), body.get("actions")
     if not isinstance(principal, str) or not principal:
-        raise _bad("principal must be an access key, IAM user name or agency name")
+        raise AdminBadRequest("principal must be an access key, IAM user name or agency name")
     if actions is not None and (not isinstance(actions, list) or not all(isinstance(a, str) for a in actions)):
-        raise _bad("actions must be a list of action names, or null to lift the restriction")
+        raise AdminBadRequest("actions must be a list of action names, or null to lift the restriction")
     set_policy(state, principal, actions)
     return Response(200, {"policies": {k: sorted(v) for k, v in state.config.policies.items()}})
 
@@ -68,7 +64,7 @@ def _add_fault(state: State, request: Request) -> Response:
     try:
         fault = Fault.from_dict(_object(request))
     except ValueError as exc:
-        raise _bad(str(exc)) from None
+        raise AdminBadRequest(str(exc)) from None
     state.faults.add(fault)
     return Response(200, {"fault": fault.to_dict()})
 
@@ -138,11 +134,11 @@ ACTIONS: dict[tuple[str, str], Callable[[State, Request], Response]] = {
 
 
 def handle(state: State, request: Request) -> Response:
-    """Answer one admin request; raises ErrorAnswer for bad input or unknown routes."""
+    """Answer one admin request; raises an Admin* error for bad input or unknown routes."""
     name = request.raw_path[len(PREFIX) :].rstrip("/")
     action = ACTIONS.get((request.method, name))
     if action is not None:
         return action(state, request)
     if any(path == name for _, path in ACTIONS):
-        raise ErrorAnswer(405, "Emulator.0405", f"method {request.method} not allowed on {PREFIX}{name}")
-    raise ErrorAnswer(404, "Emulator.0404", f"unknown admin endpoint {PREFIX}{name[:64]}")
+        raise AdminMethodNotAllowed(request.method, PREFIX + name)
+    raise AdminNotFound(PREFIX + name[:64])

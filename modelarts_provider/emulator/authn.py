@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 
 from .. import signing
 from .config import EmulatorConfig
-from .errors import ProjectMismatch, unauthorized
+from .errors import AuthenticationFailed, ProjectMismatch
 from .iam import Iam
 from .messages import Request
 
@@ -49,7 +49,7 @@ class CallerCheck:
         self._keys: dict[str, _KeyState] = {}
 
     def authenticate(self, request: Request) -> Principal:
-        """The caller, or ErrorAnswer 401 (the request's headers are keyed by lower-case names)."""
+        """The caller, or AuthenticationFailed (401) (the request's headers are keyed by lower-case names)."""
         headers = request.headers
         token = headers.get("x-auth-token")
         if token:
@@ -58,17 +58,17 @@ class CallerCheck:
         authorization = headers.get("authorization")
         if authorization:
             return self._verify_signature(request, authorization)
-        raise unauthorized("no X-Auth-Token and no AK/SK signature in the request")
+        raise AuthenticationFailed("no X-Auth-Token and no AK/SK signature in the request")
 
     def _verify_signature(self, request: Request, authorization: str) -> Principal:
         cfg, headers = self._config, request.headers
         fields = signing.parse_authorization(authorization)
         if fields is None:
-            raise unauthorized("authorization header is not a valid SDK-HMAC-SHA256 signature")
+            raise AuthenticationFailed("authorization header is not a valid SDK-HMAC-SHA256 signature")
         access_key = fields["Access"]
         temporary = self._iam.temporary_key(access_key)
         if temporary is None and not hmac.compare_digest(access_key.encode(), cfg.access_key.encode()):
-            raise unauthorized("access key not found")
+            raise AuthenticationFailed("access key not found")
         secret_key, security_token = cfg.secret_key, cfg.security_token
         if temporary is not None:
             secret_key, security_token = temporary.secret_key, temporary.security_token
@@ -76,7 +76,7 @@ class CallerCheck:
             state = self._keys.setdefault(access_key, _KeyState())
             now = time.monotonic()
             if state.locked_until > now:
-                raise unauthorized("access key locked")
+                raise AuthenticationFailed("access key locked")
         problem = self._signature_problem(request, fields, secret_key, security_token)
         if problem is None and temporary is not None:
             if "x-security-token" not in headers:
@@ -91,7 +91,7 @@ class CallerCheck:
                 if state.failures >= cfg.lockout_after:
                     state.failures = 0
                     state.locked_until = time.monotonic() + cfg.lockout_seconds
-                raise unauthorized(problem)
+                raise AuthenticationFailed(problem)
         project = headers.get("x-project-id")
         return Principal(cfg.user, "aksk", project, access_key if temporary is None else temporary.agency)
 

@@ -1,5 +1,5 @@
-"""The create and modify request bodies: the API's rules for them, and the typed values the
-store works with.
+"""The create and modify request bodies and the list query: the API's rules for them, and the
+typed values the store works with.
 
 This is the emulator's own copy of ModelArts' rules, written apart from the provider's `spec.py`
 so that the two are compared, not shared (tests/test_vendor_rules.py judges both against the
@@ -9,6 +9,7 @@ API reference). A rule broken answers 400 ModelArts.0104 naming the field.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,8 @@ AUTH_TYPES = ("PUBLIC", "PRIVATE", "INTERNAL")
 USER_TYPES = ("IAM", "FEDERATE", "AGENCY")
 MAX_DESCRIPTION = 256
 MAX_GRANTS = 500
+SORT_KEYS = ("name", "update_time", "status")
+LIST_LIMIT_MAX = 1000
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,21 @@ class WorkspaceChange:
     description: str | None = None
     auth_type: str | None = None
     grants: list[GrantRequest] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """A valid `GET /workspaces` query: one page of the workspaces the filters keep, in order.
+
+    `accessible_only` keeps the workspaces the caller may use; `name` matches a part of the name."""
+
+    offset: int = 0
+    limit: int = LIST_LIMIT_MAX
+    sort_by: str = "name"
+    descending: bool = True
+    accessible_only: bool = False
+    enterprise_project_id: str | None = None
+    name: str | None = None
 
 
 def _object(body: Any) -> dict[str, Any]:
@@ -139,3 +157,33 @@ def workspace_change(body: Any) -> WorkspaceChange:
     description = _description(_optional_str(body, "description"))
     auth_type = _auth_type(_optional_str(body, "auth_type"))
     return WorkspaceChange(name, description, auth_type, _grants(body.get("grants")))
+
+
+def list_query(params: Mapping[str, str]) -> ListQuery:
+    """The list call's query parameters, checked in the order the API reference lists them."""
+    offset = _int_param(params, "offset", 0, 0, None)
+    limit = _int_param(params, "limit", LIST_LIMIT_MAX, 1, LIST_LIMIT_MAX)
+    sort_by = params.get("sort_by", "name")
+    if sort_by not in SORT_KEYS:
+        raise BadParameter(f"sort_by must be one of {', '.join(SORT_KEYS)}")
+    order = params.get("order", "desc")
+    if order not in ("asc", "desc"):
+        raise BadParameter("order must be asc or desc")
+    accessible = params.get("filter_accessible", "false").lower()
+    if accessible not in ("true", "false"):
+        raise BadParameter("filter_accessible must be true or false")
+    eps_id, name = params.get("enterprise_project_id"), params.get("name") or None
+    return ListQuery(offset, limit, sort_by, order == "desc", accessible == "true", eps_id, name)
+
+
+def _int_param(params: Mapping[str, str], key: str, default: int, low: int, high: int | None) -> int:
+    raw = params.get(key)
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit():
+        raise BadParameter(f"{key} must be an integer")
+    value = int(raw)
+    if value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise BadParameter(f"{key} must be {bound}")
+    return value

@@ -1,55 +1,50 @@
-"""The error answers of the emulated ModelArts and API gateway, each code defined once.
+"""Every error answer of the emulator, each code defined once, in the way moto's exceptions are.
 
 `ErrorAnswer` carries what the server turns into an answer (status, `error_code`, `error_msg`,
-extra headers and body fields). Each vendor error the emulator produces has its own class below,
-holding its status and code, so a component raises `WorkspaceNameExists()` instead of repeating
-a status and a code string, and a test can catch the class it means.
+extra headers). Each error the emulator produces has its own class below holding its status and
+code, so a component raises `WorkspaceNameExists()` instead of repeating a status and a code
+string, and a test can catch the class it means. IAM's classes add IAM's own `{"error": {...}}`
+object to the body, as the vendor's IAM pages show it.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from .faults import Fault
 
 AUTH_PREFIX = "Incorrect IAM authentication information: "
 
 
 class ErrorAnswer(Exception):
-    """An error answer: HTTP status, vendor error code and message, optional extras.
+    """An error answer: HTTP status, error code and message, extra headers.
 
-    Raised directly only where the status and code are data (an injected fault, IAM's own body
-    shape); `body_extra` lets IAM add its `{"error": {...}}` next to the common fields.
+    Not raised itself: the classes below fix the status and code of each error.
     """
 
-    def __init__(
-        self,
-        status: int,
-        error_code: str,
-        error_msg: str,
-        headers: dict[str, str] | None = None,
-        body_extra: dict[str, Any] | None = None,
-    ) -> None:
+    def __init__(self, status: int, error_code: str, error_msg: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(f"{status} {error_code}: {error_msg}")
         self.status = status
         self.error_code = error_code
         self.error_msg = error_msg
         self.headers = headers or {}
-        self.body_extra = body_extra or {}
 
     def body(self, request_id: str) -> dict[str, Any]:
         """The JSON error body, carrying the same request id as the X-Request-Id header."""
-        body: dict[str, Any] = dict(self.body_extra)
-        body.update(error_code=self.error_code, error_msg=self.error_msg, request_id=request_id)
-        return body
+        return {"error_code": self.error_code, "error_msg": self.error_msg, "request_id": request_id}
 
 
 class CodedError(ErrorAnswer):
-    """An error whose status and code are fixed by its class; only the message varies."""
+    """An error whose status and code are fixed by its class; `MESSAGE` is the message of the
+    errors that always say the same, the others pass theirs."""
 
     STATUS: ClassVar[int]
     CODE: ClassVar[str]
+    MESSAGE: ClassVar[str] = ""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(self.STATUS, self.CODE, message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(self.STATUS, self.CODE, self.MESSAGE if message is None else message)
 
 
 # -- ModelArts -------------------------------------------------------------------------------------
@@ -69,10 +64,7 @@ class WorkspaceNotFound(CodedError):
 
 
 class WorkspaceNameExists(CodedError):
-    STATUS, CODE = 400, "ModelArts.7002"
-
-    def __init__(self) -> None:
-        super().__init__("workspace name already exists")
+    STATUS, CODE, MESSAGE = 400, "ModelArts.7002", "workspace name already exists"
 
 
 class WorkspaceStatusAbnormal(CodedError):
@@ -99,17 +91,20 @@ class DefaultWorkspaceProtected(CodedError):
 
 
 class ProjectMismatch(CodedError):
-    STATUS, CODE = 403, "ModelArts.0210"
+    STATUS, CODE, MESSAGE = 403, "ModelArts.0210", "project id does not match the token"
 
-    def __init__(self) -> None:
-        super().__init__("project id does not match the token")
+
+class ActionDenied(CodedError):
+    """The caller's policy does not allow the ModelArts action (least-privilege tests)."""
+
+    STATUS, CODE = 403, "ModelArts.0112"
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"Policy doesn't allow {action} to be performed.")
 
 
 class InternalError(CodedError):
-    STATUS, CODE = 500, "ModelArts.7001"
-
-    def __init__(self) -> None:
-        super().__init__("internal emulator error")
+    STATUS, CODE, MESSAGE = 500, "ModelArts.7001", "internal emulator error"
 
 
 # -- API gateway -----------------------------------------------------------------------------------
@@ -125,10 +120,7 @@ class AuthenticationFailed(CodedError):
 
 
 class ApiNotFound(CodedError):
-    STATUS, CODE = 404, "APIGW.0101"
-
-    def __init__(self) -> None:
-        super().__init__("the API does not exist or has not been published")
+    STATUS, CODE, MESSAGE = 404, "APIGW.0101", "the API does not exist or has not been published"
 
 
 class MethodNotAllowed(CodedError):
@@ -139,23 +131,86 @@ class MethodNotAllowed(CodedError):
 
 
 class MalformedRequest(CodedError):
-    """The request cannot be read (bad Content-Length, bad chunking, a broken request line)."""
+    """The request cannot be read (bad Content-Length, bad chunking, a broken request line).
+
+    `status` is 400 unless the reader knows better: 413 for a body over the limit, or whatever
+    `http.server` chose when it refused the request line or headers."""
 
     STATUS, CODE = 400, "APIGW.0201"
 
-
-class RequestTooLarge(CodedError):
-    STATUS, CODE = 413, MalformedRequest.CODE
-
-    def __init__(self) -> None:
-        super().__init__("request body too large")
+    def __init__(self, message: str, status: int = 400) -> None:
+        ErrorAnswer.__init__(self, status, self.CODE, message)
 
 
-def bad_param(message: str) -> ErrorAnswer:
-    """Short name for `BadParameter`, as the request parsers pass it around (`Request.json`)."""
-    return BadParameter(message)
+# -- IAM -------------------------------------------------------------------------------------------
 
 
-def unauthorized(reason: str) -> ErrorAnswer:
-    """Short name for `AuthenticationFailed`, used by the authentication components."""
-    return AuthenticationFailed(reason)
+class IamError(CodedError):
+    """IAM's error shape: its own `{"error": {code, message[, title]}}` plus the common fields.
+
+    `TITLE` None leaves the title out, as IAM's permission denial does."""
+
+    TITLE: ClassVar[str | None]
+
+    def body(self, request_id: str) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.status, "message": self.error_msg}
+        if self.TITLE is not None:
+            error["title"] = self.TITLE
+        return {"error": error, **super().body(request_id)}
+
+
+class IamBadRequest(IamError):
+    STATUS, CODE, TITLE = 400, "IAM.0011", "Bad Request"
+
+
+class IamWrongPassword(IamError):
+    STATUS, CODE, TITLE = 401, "IAM.0004", "Unauthorized"
+    MESSAGE = "The username or password is wrong."
+
+
+class IamActionDenied(IamError):
+    """The caller's policy does not allow the IAM action."""
+
+    STATUS, CODE, TITLE = 403, "IAM.0003", None
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"Policy doesn't allow {action} to be performed.")
+
+
+class AgencyNotFound(IamError):
+    """The vendor page names no code for an unknown or untrusting agency: 404 in IAM's shape."""
+
+    STATUS, CODE, TITLE = 404, "IAM.0023", "Not Found"
+    MESSAGE = "The agency does not exist or does not trust this account."
+
+
+# -- the emulator's own control endpoints (/_emulator/...) ----------------------------------------
+
+
+class AdminBadRequest(CodedError):
+    STATUS, CODE = 400, "Emulator.0400"
+
+
+class AdminNotFound(CodedError):
+    STATUS, CODE = 404, "Emulator.0404"
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"unknown admin endpoint {path}")
+
+
+class AdminMethodNotAllowed(CodedError):
+    STATUS, CODE = 405, "Emulator.0405"
+
+    def __init__(self, method: str, path: str) -> None:
+        super().__init__(f"method {method} not allowed on {path}")
+
+
+# -- injected ---------------------------------------------------------------------------------------
+
+
+class InjectedFault(ErrorAnswer):
+    """A `status` fault's answer: status and code are the test's data (default 503 ModelArts.7001)."""
+
+    def __init__(self, fault: Fault) -> None:
+        headers = {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
+        super().__init__(fault.status, fault.error_code, f"emulated fault: HTTP {fault.status}", headers)

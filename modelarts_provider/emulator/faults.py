@@ -17,6 +17,8 @@ import threading
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal, get_args
 
+from .errors import InternalError
+
 FaultKind = Literal["latency", "status", "drop", "lost_response", "loss", "create_failed", "delete_failed"]
 FAULT_KINDS: frozenset[str] = frozenset(get_args(FaultKind))
 # Kinds the HTTP layer applies to a request (after routing, before the handler runs); the other
@@ -34,7 +36,7 @@ class Fault:
     path: str | None = None
     count: int | None = 1
     status: int = 503
-    error_code: str = "ModelArts.7001"
+    error_code: str = InternalError.CODE  # status only: the code its answer carries
     retry_after: float | None = None
     seconds: float = 0.0
     probability: float = 1.0  # loss only: the share of matching requests that are lost

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .config import EmulatorConfig
-from .errors import ErrorAnswer, unauthorized
+from .errors import AgencyNotFound, AuthenticationFailed, IamBadRequest, IamWrongPassword
 
 # Expired tokens are kept this long so a client gets "token expired" rather than "decrypt
 # token fail"; after that they are forgotten to keep memory bounded in long benchmarks.
@@ -90,25 +90,10 @@ class TemporaryKey:
 MIN_DURATION, MAX_DURATION, DEFAULT_DURATION = 900, 86400, 900  # IAM: 15 min to 24 h, default 15 min
 
 
-def _iam_error(status: int, code: str, message: str) -> ErrorAnswer:
-    """IAM's own error shape plus the common error fields."""
-    title = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}.get(status, "Error")
-    return ErrorAnswer(
-        status,
-        code,
-        message,
-        body_extra={"error": {"code": status, "message": message, "title": title}},
-    )
-
-
-def iam_bad_request(message: str) -> ErrorAnswer:
-    return _iam_error(400, "IAM.0011", message)
-
-
 def _obj(parent: Any, key: str, where: str) -> dict[str, Any]:
     value = parent.get(key) if isinstance(parent, dict) else None
     if not isinstance(value, dict):
-        raise iam_bad_request(f"request body needs the object {where}")
+        raise IamBadRequest(f"request body needs the object {where}")
     return value
 
 
@@ -134,18 +119,18 @@ class Iam:
         identity = _obj(auth, "identity", "auth.identity")
         methods = identity.get("methods")
         if not isinstance(methods, list) or "password" not in methods:
-            raise iam_bad_request('auth.identity.methods must be a list containing "password"')
+            raise IamBadRequest('auth.identity.methods must be a list containing "password"')
         user = _obj(_obj(identity, "password", "auth.identity.password"), "user", "auth.identity.password.user")
         name, password = user.get("name"), user.get("password")
         if not isinstance(name, str) or not isinstance(password, str):
-            raise iam_bad_request("auth.identity.password.user needs string name and password")
+            raise IamBadRequest("auth.identity.password.user needs string name and password")
         domain = _obj(user, "domain", "auth.identity.password.user.domain")
         if not isinstance(domain.get("name", domain.get("id")), str):
-            raise iam_bad_request("auth.identity.password.user.domain needs a name or an id")
+            raise IamBadRequest("auth.identity.password.user.domain needs a name or an id")
         domain_ok = domain.get("name") == cfg.domain if "name" in domain else domain.get("id") == self.domain_id
         password_ok = hmac.compare_digest(password.encode(), cfg.password.encode())
         if not (name == cfg.user and password_ok and domain_ok):
-            raise _iam_error(401, "IAM.0004", "The username or password is wrong.")
+            raise IamWrongPassword()
         project_id = self._scope_project(auth.get("scope"))
         return self._issue(project_id)
 
@@ -155,29 +140,29 @@ class Iam:
         if scope is None:
             return None
         if not isinstance(scope, dict):
-            raise iam_bad_request("auth.scope must be an object")
+            raise IamBadRequest("auth.scope must be an object")
         if "project" in scope:
             project = _obj(scope, "project", "auth.scope.project")
             every = {cfg.region: cfg.project_id, **cfg.other_projects}  # region -> project id
             if "id" in project:
                 if project["id"] not in every.values():
-                    raise iam_bad_request(
+                    raise IamBadRequest(
                         f"scope project id {str(project['id'])[:64]!r} not found; this emulator has {cfg.project_id!r}"
                     )
                 return str(project["id"])
             if "name" in project:
                 if project["name"] not in every:
-                    raise iam_bad_request(
+                    raise IamBadRequest(
                         f"scope project name {str(project['name'])[:64]!r} not found; this emulator has {cfg.region!r}"
                     )
                 return every[project["name"]]
-            raise iam_bad_request("auth.scope.project needs a name or an id")
+            raise IamBadRequest("auth.scope.project needs a name or an id")
         if "domain" in scope:
             domain = _obj(scope, "domain", "auth.scope.domain")
             if domain.get("name", cfg.domain) != cfg.domain or domain.get("id", self.domain_id) != self.domain_id:
-                raise iam_bad_request("scope domain not found")
+                raise IamBadRequest("scope domain not found")
             return None
-        raise iam_bad_request("auth.scope needs a project or a domain")
+        raise IamBadRequest("auth.scope needs a project or a domain")
 
     def _issue(self, project_id: str | None) -> tuple[str, dict[str, Any]]:
         cfg = self._config
@@ -211,18 +196,17 @@ class Iam:
         identity = _obj(_obj(body, "auth", "auth"), "identity", "auth.identity")
         methods = identity.get("methods")
         if not isinstance(methods, list) or "assume_role" not in methods:
-            raise iam_bad_request('auth.identity.methods must be a list containing "assume_role"')
+            raise IamBadRequest('auth.identity.methods must be a list containing "assume_role"')
         role = _obj(identity, "assume_role", "auth.identity.assume_role")
         agency, domain_name, domain_id = role.get("agency_name"), role.get("domain_name"), role.get("domain_id")
         if not isinstance(agency, str) or not isinstance(domain_name or domain_id, str):
-            raise iam_bad_request("auth.identity.assume_role needs agency_name and domain_name (or domain_id)")
+            raise IamBadRequest("auth.identity.assume_role needs agency_name and domain_name (or domain_id)")
         duration = role.get("duration_seconds", role.get("duration-seconds", DEFAULT_DURATION))
         if isinstance(duration, bool) or not isinstance(duration, int) or not MIN_DURATION <= duration <= MAX_DURATION:
-            raise iam_bad_request(f"duration_seconds must be an integer from {MIN_DURATION} to {MAX_DURATION}")
+            raise IamBadRequest(f"duration_seconds must be an integer from {MIN_DURATION} to {MAX_DURATION}")
         domain_ok = domain_name == cfg.agency_domain if domain_name else domain_id == domain_id_for(cfg.agency_domain)
         if agency != cfg.agency_name or not domain_ok:
-            # The vendor page names no code for this case; 404 with IAM's error shape.
-            raise _iam_error(404, "IAM.0023", "The agency does not exist or does not trust this account.")
+            raise AgencyNotFound()
         now = time.time()
         lifetime = cfg.temporary_credential_lifetime or float(duration)
         access = "TMP" + secrets.token_hex(9).upper()
@@ -260,9 +244,9 @@ class Iam:
         with self._lock:
             token = self._tokens.get(value)
         if token is None:
-            raise unauthorized("decrypt token fail")
+            raise AuthenticationFailed("decrypt token fail")
         if time.time() >= token.expires_at:
-            raise unauthorized("token expired")
+            raise AuthenticationFailed("token expired")
         return token
 
     def expire_tokens(self) -> int:

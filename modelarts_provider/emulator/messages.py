@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from .errors import ErrorAnswer, bad_param
+from .errors import BadParameter, ErrorAnswer
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,9 @@ class Request:
             params.setdefault(key, value)
         return params
 
-    def json(self, error: Callable[[str], ErrorAnswer] = bad_param) -> Any:
-        """The decoded JSON body; None when there is no body."""
+    def json(self, error: Callable[[str], ErrorAnswer] = BadParameter) -> Any:
+        """The decoded JSON body; None when there is no body. `error` is the answer to JSON that
+        cannot be decoded (IAM and the admin endpoints have their own)."""
         if not self.body.strip():
             return None
         try:
@@ -46,4 +47,5 @@ class Response:
 
 
 def error_response(error: ErrorAnswer, request_id: str) -> Response:
+    """The answer to `error`, its body naming the request id the X-Request-Id header carries."""
     return Response(error.status, error.body(request_id), dict(error.headers))

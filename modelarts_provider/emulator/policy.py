@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .errors import ErrorAnswer
+from .errors import ActionDenied, IamActionDenied
 
 WORKSPACE_CREATE = "modelarts:workspace:create"
 WORKSPACE_LIST = "modelarts:workspace:list"
@@ -24,16 +24,8 @@ AGENCIES_ASSUME = "iam:agencies:assume"
 READ_ONLY = frozenset({WORKSPACE_LIST, WORKSPACE_GET, WORKSPACE_GET_QUOTAS, PROJECTS_LIST})
 
 
-def denied(action: str, iam: bool = False) -> ErrorAnswer:
-    """The API's answer to a call the caller's policy does not allow."""
-    message = f"Policy doesn't allow {action} to be performed."
-    if iam:
-        return ErrorAnswer(403, "IAM.0003", message, body_extra={"error": {"code": 403, "message": message}})
-    return ErrorAnswer(403, "ModelArts.0112", message)
-
-
 def authorize(policies: Mapping[str, frozenset[str]], principal: str, action: str, iam: bool = False) -> None:
-    """Raise the 403 unless `principal` may perform `action`."""
+    """Raise the 403 unless `principal` may perform `action`: IAM's own for an IAM call."""
     allowed = policies.get(principal)
     if allowed is not None and action not in allowed:
-        raise denied(action, iam)
+        raise IamActionDenied(action) if iam else ActionDenied(action)

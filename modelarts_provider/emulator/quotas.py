@@ -12,11 +12,11 @@ for these endpoints.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import WorkspaceNotFound, WorkspaceStatusAbnormal, bad_param
+from .errors import BadParameter, WorkspaceNotFound, WorkspaceStatusAbnormal
 from .store import DEFAULT_ID, DELETING, now_ms
 
 UNLIMITED = -1
@@ -94,6 +94,34 @@ BY_RESOURCE = {d.resource: d for d in CATALOGUE}
 SEEDED: dict[str, dict[str, tuple[int, int]]] = {DEFAULT_ID: {"exemlProject.gpu_duration": (10, 5)}}
 
 
+def requested_quotas(body: Any) -> dict[str, int]:
+    """A `PUT .../quotas` body as resource -> quota; every item is checked before any is applied."""
+    if not isinstance(body, dict):
+        raise BadParameter("request body must be a JSON object")
+    items = body.get("quotas")
+    if not isinstance(items, list) or not items:
+        raise BadParameter("quotas must be a non-empty list")
+    wanted: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise BadParameter(f"quotas[{index}] must be an object")
+        resource, quota = item.get("resource"), item.get("quota")
+        if not isinstance(resource, str) or resource not in BY_RESOURCE:
+            raise BadParameter(f"quotas[{index}].resource {str(resource)[:64]!r} is not a quota resource")
+        if resource in wanted:
+            raise BadParameter(f"quotas[{index}].resource {resource!r} is given twice")
+        if not isinstance(quota, int) or isinstance(quota, bool) or (quota < 1 and quota != UNLIMITED):
+            raise BadParameter(f"quotas[{index}].quota must be a positive integer or -1")
+        definition = BY_RESOURCE[resource]
+        if not definition.min_quota <= quota <= definition.max_quota:
+            raise BadParameter(
+                f"quotas[{index}].quota of {resource} must be between {definition.min_quota} and "
+                f"{definition.max_quota}"
+            )
+        wanted[resource] = quota
+    return wanted
+
+
 @dataclass
 class QuotaValue:
     """A quota somebody set (or usage a test set): what differs from the catalogue."""
@@ -150,46 +178,22 @@ class QuotaStore:
             _status, created = self._existing(workspace_id)
             return {"quotas": [self._item(workspace_id, created, d, True) for d in CATALOGUE]}
 
-    def update(self, workspace_id: str, body: Any) -> dict[str, Any]:
-        """`PUT .../quotas`: all items are checked before any is applied; the answer carries the
-        updated items (without usage, as the vendor's modify answer does)."""
+    def update(self, workspace_id: str, read: Callable[[], Mapping[str, int]]) -> dict[str, Any]:
+        """`PUT .../quotas`; the answer carries the updated items (without usage, as the vendor's
+        modify answer does).
+
+        `read()` gives the checked items (`requested_quotas`) once the workspace is known to exist
+        (7005) and not to be deleting (7004): the API answers these before it looks at the body."""
         with self._lock:
             status, created = self._existing(workspace_id)
             if status == DELETING:
                 raise WorkspaceStatusAbnormal(status)
-            wanted = self._parse(body)
+            wanted = read()
             stamp = now_ms()
             for resource, quota in wanted.items():
                 value = self._value(workspace_id, BY_RESOURCE[resource])
                 value.quota, value.update_time = quota, stamp
             return {"quotas": [self._item(workspace_id, created, BY_RESOURCE[r], False) for r in wanted]}
-
-    @staticmethod
-    def _parse(body: Any) -> dict[str, int]:
-        if not isinstance(body, dict):
-            raise bad_param("request body must be a JSON object")
-        items = body.get("quotas")
-        if not isinstance(items, list) or not items:
-            raise bad_param("quotas must be a non-empty list")
-        wanted: dict[str, int] = {}
-        for index, item in enumerate(items):
-            if not isinstance(item, dict):
-                raise bad_param(f"quotas[{index}] must be an object")
-            resource, quota = item.get("resource"), item.get("quota")
-            if not isinstance(resource, str) or resource not in BY_RESOURCE:
-                raise bad_param(f"quotas[{index}].resource {str(resource)[:64]!r} is not a quota resource")
-            if resource in wanted:
-                raise bad_param(f"quotas[{index}].resource {resource!r} is given twice")
-            if not isinstance(quota, int) or isinstance(quota, bool) or (quota < 1 and quota != UNLIMITED):
-                raise bad_param(f"quotas[{index}].quota must be a positive integer or -1")
-            definition = BY_RESOURCE[resource]
-            if not definition.min_quota <= quota <= definition.max_quota:
-                raise bad_param(
-                    f"quotas[{index}].quota of {resource} must be between {definition.min_quota} and "
-                    f"{definition.max_quota}"
-                )
-            wanted[resource] = quota
-        return wanted
 
     # -- out-of-band access for tests --------------------------------------------------------
 

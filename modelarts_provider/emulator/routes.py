@@ -7,11 +7,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from . import bodies, policy
+from . import bodies, policy, quotas
 from .authn import Principal, check_project
-from .errors import ApiNotFound, ErrorAnswer, MethodNotAllowed, bad_param
+from .errors import ApiNotFound, BadParameter, ErrorAnswer, IamBadRequest, MethodNotAllowed
 from .faults import FaultSet
-from .iam import iam_bad_request
 from .messages import Request, Response
 from .state import State
 
@@ -94,7 +93,7 @@ def _outcome_fault(faults: FaultSet, kind: str, request: Request) -> Callable[[]
 
 
 def post_token(state: State, request: Request, params: dict[str, str]) -> Response:
-    value, body = state.iam.issue_token(request.json(iam_bad_request))
+    value, body = state.iam.issue_token(request.json(IamBadRequest))
     return Response(201, body, {"X-Subject-Token": value})
 
 
@@ -107,7 +106,7 @@ def get_projects(state: State, request: Request, params: dict[str, str]) -> Resp
 def post_security_tokens(state: State, request: Request, params: dict[str, str]) -> Response:
     principal = _principal(state, request)
     policy.authorize(state.config.policies, principal.policy_key, policy.AGENCIES_ASSUME, iam=True)
-    return Response(201, state.iam.assume_role(request.json(iam_bad_request)))
+    return Response(201, state.iam.assume_role(request.json(IamBadRequest)))
 
 
 # -- ModelArts ----------------------------------------------------------------------------------
@@ -121,7 +120,7 @@ def create_workspace(state: State, request: Request, params: dict[str, str]) -> 
 
 def list_workspaces(state: State, request: Request, params: dict[str, str]) -> Response:
     principal = _modelarts_principal(state, request, params, policy.WORKSPACE_LIST)
-    return Response(200, state.store.query(request.query_params(), principal.user_name))
+    return Response(200, state.store.query(bodies.list_query(request.query_params()), principal.user_name))
 
 
 def get_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
@@ -131,10 +130,8 @@ def get_workspace(state: State, request: Request, params: dict[str, str]) -> Res
 
 def modify_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
     _modelarts_principal(state, request, params, policy.WORKSPACE_UPDATE)
-    body = request.json()
-    with state.lock:  # the target's errors (3566, 7005, 7004) come before the body's
-        state.store.require_modifiable(params["id"])
-        return Response(200, state.store.modify(params["id"], bodies.workspace_change(body)))
+    body = request.json()  # unreadable JSON first, the target's errors next, then the body's
+    return Response(200, state.store.modify(params["id"], lambda: bodies.workspace_change(body)))
 
 
 def delete_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
@@ -150,13 +147,14 @@ def get_quotas(state: State, request: Request, params: dict[str, str]) -> Respon
 
 def update_quotas(state: State, request: Request, params: dict[str, str]) -> Response:
     _modelarts_principal(state, request, params, policy.WORKSPACE_UPDATE_QUOTAS)
-    return Response(200, state.quotas.update(params["id"], request.json()))
+    body = request.json()  # unreadable JSON first, the workspace's errors next, then the body's
+    return Response(200, state.quotas.update(params["id"], lambda: quotas.requested_quotas(body)))
 
 
 def maas_workspaces(state: State, request: Request, params: dict[str, str]) -> Response:
     _modelarts_principal(state, request, params, None)  # the vendor page names no action for it
     if params["region_id"] != state.config.region:
-        raise bad_param(f"region_id {params['region_id'][:64]!r} is not this endpoint's region")
+        raise BadParameter(f"region_id {params['region_id'][:64]!r} is not this endpoint's region")
     return Response(200, state.store.maas())
 
 

@@ -18,8 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from . import admin, routes
-from .errors import ErrorAnswer, InternalError, MalformedRequest, RequestTooLarge
-from .faults import TRANSPORT_KINDS, Fault
+from .errors import ErrorAnswer, InjectedFault, InternalError, MalformedRequest
+from .faults import TRANSPORT_KINDS
 from .messages import Request, Response, error_response
 from .state import State
 
@@ -122,7 +122,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         length = int(raw)
         if length > MAX_BODY:
             self.close_connection = True
-            raise RequestTooLarge()
+            raise MalformedRequest("request body too large", 413)
         return self.rfile.read(length)
 
     def _read_chunked(self) -> bytes:
@@ -142,7 +142,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             total += size
             if total > MAX_BODY:
                 self.close_connection = True
-                raise RequestTooLarge()
+                raise MalformedRequest("request body too large", 413)
             parts.append(self.rfile.read(size))
             self.rfile.readline(8)
 
@@ -165,7 +165,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         """Protocol-level errors (bad request line, unsupported method) as JSON too."""
         self.close_connection = True
         request_id = uuid.uuid4().hex
-        error = ErrorAnswer(code, MalformedRequest.CODE, message or "bad request")  # any status http.server picks
+        error = MalformedRequest(message or "bad request", code)  # the status http.server picked
         with contextlib.suppress(OSError):
             self._send(error_response(error, request_id), request_id)
 
@@ -200,7 +200,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "latency":
             time.sleep(fault.seconds)
         elif fault is not None and fault.kind == "status":
-            self._send(self._fault_response(fault, request_id), request_id)
+            self._send(error_response(InjectedFault(fault), request_id), request_id)
             return
         elif fault is not None and fault.kind == "drop":
             self.close_connection = True
@@ -229,11 +229,3 @@ class RequestHandler(BaseHTTPRequestHandler):
             if self.server.log is not None:
                 self.server.log(traceback.format_exc().rstrip())
             return error_response(InternalError(), request_id)
-
-    @staticmethod
-    def _fault_response(fault: Fault, request_id: str) -> Response:
-        headers = {}
-        if fault.retry_after is not None:
-            headers["Retry-After"] = f"{fault.retry_after:g}"
-        error = ErrorAnswer(fault.status, fault.error_code, f"emulated fault: HTTP {fault.status}", headers)
-        return error_response(error, request_id)

@@ -15,10 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .bodies import DEFAULT_NAME, GrantRequest, NewWorkspace, WorkspaceChange
+from .bodies import DEFAULT_NAME, GrantRequest, ListQuery, NewWorkspace, WorkspaceChange
 from .config import EmulatorConfig
 from .errors import (
-    BadParameter,
     DefaultWorkspaceProtected,
     WorkspaceLimitExceeded,
     WorkspaceNameExists,
@@ -31,8 +30,6 @@ DEFAULT_ID = "0"
 # 2020-01-01T00:00:00Z: the reserved workspace predates everything the tests create.
 DEFAULT_TIME_MS = 1577836800000
 
-SORT_KEYS = ("name", "update_time", "status")
-LIST_LIMIT_MAX = 1000
 DELETION_MEMORY = 10000  # deletion timelines kept for `deletions()`; the oldest go first
 
 NORMAL, CREATE_FAILED, DELETING, DELETE_FAILED = "NORMAL", "CREATE_FAILED", "DELETING", "DELETE_FAILED"
@@ -213,9 +210,11 @@ class WorkspaceStore:
             ws = self._get(workspace_id)
             return ws.status, ws.create_time
 
-    def require_modifiable(self, workspace_id: str) -> StoredWorkspace:
-        """The workspace a `PUT` may change: not the default one (3566), existing (7005), not
-        being deleted (7004). The API answers these before it looks at the body."""
+    def modify(self, workspace_id: str, read: Callable[[], WorkspaceChange]) -> dict[str, Any]:
+        """`PUT`: absent name/description/auth_type keep their value, absent grants clear.
+
+        `read()` gives the checked body once the target is known to be modifiable: the API
+        answers for the target (3566, 7005, 7004) before it looks at the body."""
         with self._lock:
             self._settle()
             if workspace_id == DEFAULT_ID:
@@ -223,12 +222,7 @@ class WorkspaceStore:
             ws = self._get(workspace_id)
             if ws.status == DELETING:
                 raise WorkspaceStatusAbnormal(ws.status)
-            return ws
-
-    def modify(self, workspace_id: str, change: WorkspaceChange) -> dict[str, Any]:
-        """`PUT`: absent name/description/auth_type keep their value, absent grants clear."""
-        with self._lock:
-            ws = self.require_modifiable(workspace_id)
+            change = read()
             name = change.name if change.name is not None else ws.name
             auth_type = change.auth_type or ws.auth_type
             grants = self._resolve(change.grants)
@@ -261,34 +255,20 @@ class WorkspaceStore:
                 del self._deletions[next(iter(self._deletions))]
             return {"workspace_id": ws.id}
 
-    def query(self, params: dict[str, str], caller: str = "") -> dict[str, Any]:
-        """`GET /v1/{project_id}/workspaces` with the vendor's query parameters;
-        `filter_accessible=true` keeps the workspaces `caller` may use (public ones, its own,
-        and internal ones that grant it)."""
-        offset = _int_param(params, "offset", 0, 0, None)
-        limit = _int_param(params, "limit", LIST_LIMIT_MAX, 1, LIST_LIMIT_MAX)
-        sort_by = params.get("sort_by", "name")
-        if sort_by not in SORT_KEYS:
-            raise BadParameter(f"sort_by must be one of {', '.join(SORT_KEYS)}")
-        order = params.get("order", "desc")
-        if order not in ("asc", "desc"):
-            raise BadParameter("order must be asc or desc")
-        accessible = params.get("filter_accessible", "false")
-        if accessible.lower() not in ("true", "false"):
-            raise BadParameter("filter_accessible must be true or false")
-        eps_id = params.get("enterprise_project_id")
-        name = params.get("name")
+    def query(self, query: ListQuery, caller: str = "") -> dict[str, Any]:
+        """`GET /v1/{project_id}/workspaces`; `accessible_only` keeps the workspaces `caller` may
+        use (public ones, its own, and internal ones that grant it)."""
         with self._lock:
             self._settle()
             items = [
                 ws
                 for ws in self._items.values()
-                if (eps_id is None or ws.enterprise_project_id == eps_id)
-                and (not name or name.casefold() in ws.name.casefold())
-                and (accessible.lower() == "false" or _accessible(ws, caller))
+                if query.enterprise_project_id in (None, ws.enterprise_project_id)
+                and (query.name is None or query.name.casefold() in ws.name.casefold())
+                and (not query.accessible_only or _accessible(ws, caller))
             ]
-            items.sort(key=lambda ws: (getattr(ws, sort_by), ws.id), reverse=order == "desc")
-            page = items[offset : offset + limit]
+            items.sort(key=lambda ws: (getattr(ws, query.sort_by), ws.id), reverse=query.descending)
+            page = items[query.offset : query.offset + query.limit]
             return {
                 "total_count": len(items),
                 "count": len(page),
@@ -376,15 +356,3 @@ def _accessible(ws: StoredWorkspace, caller: str) -> bool:
         return True
     return auth_type == "INTERNAL" and any(grant.get("user_name") == caller for grant in ws.grants)
 
-
-def _int_param(params: dict[str, str], key: str, default: int, low: int, high: int | None) -> int:
-    raw = params.get(key)
-    if raw is None:
-        return default
-    if not raw.isascii() or not raw.isdigit():
-        raise BadParameter(f"{key} must be an integer")
-    value = int(raw)
-    if value < low or (high is not None and value > high):
-        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise BadParameter(f"{key} must be {bound}")
-    return value
