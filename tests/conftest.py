@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -41,6 +42,20 @@ def _process_traceback_limit() -> Iterator[None]:
 def emulator() -> Iterator[Emulator]:
     with Emulator(EmulatorConfig(delete_duration=0.3)) as emu:
         yield emu
+
+
+@pytest.fixture
+def emu(emulator: Emulator) -> Emulator:
+    """The same emulator under the short name most test modules use."""
+    return emulator
+
+
+@pytest.fixture
+def no_hw_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No `HW_*` variable of the machine running the tests reaches the code under test."""
+    for key in list(os.environ):
+        if key.startswith("HW_"):
+            monkeypatch.delenv(key)
 
 
 def settings_for(emu: Emulator, method: str = "aksk", **overrides: Any) -> Settings:

@@ -27,7 +27,7 @@ from pulumi.provider.experimental.provider import (
 from pulumi.runtime.rpc import UNKNOWN
 
 from modelarts_provider import WorkspaceArgs, canonical, lifecycle, spec
-from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
+from modelarts_provider.emulator import Emulator, Fault
 from modelarts_provider.errors import ModelArtsError
 from modelarts_provider.models import LiveWorkspace
 from modelarts_provider.native import schema
@@ -64,19 +64,14 @@ def plain(props: dict[str, PropertyValue]) -> dict[str, Any]:
     return {k: conv(v) for k, v in props.items()}
 
 
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(delete_duration=0.3)) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def provider(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> ModelArtsProvider:
+def configured(emu: Emulator, monkeypatch: pytest.MonkeyPatch, workers: int, **config: Any) -> ModelArtsProvider:
+    """A native provider configured for the emulator as the engine does it (no `HW_*` variables
+    around); its progress lines are kept in `.logged`."""
     for _name, (_key, env) in SOURCES.items():
         if env:
             monkeypatch.delenv(env, raising=False)
     logged: list[tuple[str, str]] = []
-    prov = ModelArtsProvider(log=lambda urn, message: logged.append((urn, message)), workers=8)
+    prov = ModelArtsProvider(log=lambda urn, message: logged.append((urn, message)), workers=workers)
     prov.logged = logged  # type: ignore[attr-defined]
     cfg = emu.config
     args = wire(
@@ -85,10 +80,16 @@ def provider(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> ModelArtsProvide
         authUrl=emu.url + "/v3",
         accessKey=cfg.access_key,
         secretKey=pv(cfg.secret_key, secret=True),
-        maxRetries=2.0,  # numbers arrive as floats
+        **config,
     )
     run(prov.configure(ConfigureRequest({}, args, True, True)))
     return prov
+
+
+@pytest.fixture
+def provider(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> ModelArtsProvider:
+    emu.clear_faults()
+    return configured(emu, monkeypatch, workers=8, maxRetries=2.0)  # numbers arrive as floats
 
 
 @given(st.from_regex(r"[a-z]{1,6}(_[a-z]{1,6}){0,3}", fullmatch=True))

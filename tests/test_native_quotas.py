@@ -4,7 +4,6 @@ without API calls, the same lifecycle as the dynamic face, and a schema matching
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,7 +25,7 @@ from modelarts_provider.native.provider import ModelArtsProvider
 from modelarts_provider.native.quota_sdk import NativeWorkspaceQuotas
 from modelarts_provider.native.quotas import handles, plain, wire
 from modelarts_provider.settings import SOURCES
-from tests.test_native import pv, run
+from tests.test_native import configured, pv, run
 
 URN = "urn:pulumi:dev::proj::modelarts:index:WorkspaceQuotas::q"
 GPU = "exemlProject.gpu_duration"
@@ -35,27 +34,8 @@ TRAIN = "trainJob.gpu_duration"
 
 
 @pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(delete_duration=0.3)) as emulator:
-        yield emulator
-
-
-@pytest.fixture
 def provider(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> ModelArtsProvider:
-    for _name, (_key, env) in SOURCES.items():
-        if env:
-            monkeypatch.delenv(env, raising=False)
-    prov = ModelArtsProvider(workers=4)
-    cfg = emu.config
-    args = {
-        "region": pv(cfg.region),
-        "endpoint": pv(emu.url),
-        "authUrl": pv(emu.url + "/v3"),
-        "accessKey": pv(cfg.access_key),
-        "secretKey": pv(cfg.secret_key, secret=True),
-    }
-    run(prov.configure(ConfigureRequest({}, args, True, True)))
-    return prov
+    return configured(emu, monkeypatch, workers=4)
 
 
 def values(props: dict[str, Any]) -> dict[str, Any]:

@@ -5,21 +5,22 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import dill
 import pytest
-from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic import ConfigureRequest, ResourceProvider
 from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
 
-from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
+from modelarts_provider.emulator import Emulator, Fault
 from modelarts_provider.errors import ModelArtsError, WorkspaceStateError
 from modelarts_provider.provider import WorkspaceProvider
 
 EPS = "a1b2c3d4-0000-4000-8000-1234567890ab"
+
+Dynamic = TypeVar("Dynamic", bound=ResourceProvider)
 
 
 def stack_config(emu: Emulator, method: str = "aksk") -> dict[str, Any]:
@@ -44,26 +45,20 @@ def stack_config(emu: Emulator, method: str = "aksk") -> dict[str, Any]:
 
 
 def engine_provider(config: dict[str, Any]) -> WorkspaceProvider:
+    return engine_built(WorkspaceProvider, config)
+
+
+def engine_built(kind: type[Dynamic], config: dict[str, Any]) -> Dynamic:
     """What the engine does: pickle in the program, unpickle and configure in the provider process."""
-    serialized = serialize_provider(WorkspaceProvider())
-    provider = dill.loads(base64.b64decode(serialized))
+    provider = dill.loads(base64.b64decode(serialize_provider(kind())))
+    assert isinstance(provider, kind)
     provider.configure(ConfigureRequest(Config(config, "test")))
     return provider
 
 
 @pytest.fixture(autouse=True)
-def _no_hw_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    for key in list(os.environ):
-        if key.startswith("HW_"):
-            monkeypatch.delenv(key)
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(delete_duration=0.3)) as emulator:
-        yield emulator
+def _no_hw_environment(no_hw_env: None) -> None:
+    """Every test here configures the provider as the engine does, from the stack's config only."""
 
 
 @pytest.fixture

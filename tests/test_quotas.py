@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import dill
@@ -28,19 +27,13 @@ from modelarts_provider.models import parse
 from modelarts_provider.quota_models import QuotaList
 from modelarts_provider.quota_provider import WorkspaceQuotasProvider
 from tests.conftest import hw_env, settings_for
-from tests.test_provider import stack_config
+from tests.test_provider import engine_built, stack_config
 
 GPU = "exemlProject.gpu_duration"  # the vendor's documented example
 NB = "notebook.instances"  # range 1..100, default 20: -1 is outside it
 TRAIN = "trainJob.gpu_duration"
 QUOTA_PUT = "PUT /v1/{project_id}/workspaces/{id}/quotas"
 QUOTA_GET = "GET /v1/{project_id}/workspaces/{id}/quotas"
-
-
-@pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(delete_duration=0.3)) as emulator:
-        yield emulator
 
 
 @pytest.fixture
@@ -54,15 +47,8 @@ def ws(api: ModelArtsClient) -> str:
 
 
 @pytest.fixture
-def provider(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> WorkspaceQuotasProvider:
-    for key in list(os.environ):
-        if key.startswith("HW_"):
-            monkeypatch.delenv(key)
-    # what the engine does: pickle in the program, unpickle and configure in the provider process
-    provider = dill.loads(base64.b64decode(serialize_provider(WorkspaceQuotasProvider())))
-    assert isinstance(provider, WorkspaceQuotasProvider)
-    provider.configure(ConfigureRequest(Config(stack_config(emu), "test")))
-    return provider
+def provider(emu: Emulator, no_hw_env: None) -> WorkspaceQuotasProvider:
+    return engine_built(WorkspaceQuotasProvider, stack_config(emu))
 
 
 def routes(emu: Emulator) -> dict[str, int]:

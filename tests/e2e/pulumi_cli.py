@@ -7,8 +7,11 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tarfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,6 +157,32 @@ class Project:
         proc = self.run("up", "--yes", "--skip-preview", check=False)
         assert proc.returncode != 0, proc.stdout[-3000:]
         return proc.stdout + proc.stderr
+
+    def kill_up_when(self, started: Callable[[], bool], log: Path, whole_group: bool) -> None:
+        """`pulumi up` killed with SIGKILL as soon as `started()` holds (say, the emulator saw N
+        POSTs): the `pulumi` process alone, as a user kills it, or its whole process group, as a CI
+        runner cancels a job. Its output is in `log`; the processes it started may live on."""
+        with log.open("w") as out:
+            proc = subprocess.Popen(
+                ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive", "--stack", self.stack],
+                cwd=self.root,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            try:
+                deadline = time.monotonic() + 120
+                while not started() and proc.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                assert proc.poll() is None, "pulumi up ended before it could be killed"
+                (os.killpg if whole_group else os.kill)(proc.pid, signal.SIGKILL)
+            finally:
+                if proc.poll() is None and not whole_group:
+                    proc.kill()
+                elif proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=30)
 
     def preview_steps(self) -> dict[str, Any]:
         """`pulumi preview --json`: the planned operation of each resource by name (unchanged ones are

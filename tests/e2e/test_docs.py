@@ -16,18 +16,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from modelarts_provider.client import ModelArtsClient
-from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
+from modelarts_provider.emulator import Emulator, Fault
 from tests.conftest import hw_env, settings_for
 from tests.docblocks import REPO, Block, marked, missing_lines
 from tests.e2e.pulumi_cli import Project, pulumi_bin_dir
@@ -110,12 +106,6 @@ def assert_prints(name: str, printed: str) -> None:
 
 def doc_env(project: Project) -> dict[str, str]:
     return {**project.env, "PULUMI_SKIP_CONFIRMATIONS": "true"}
-
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(delete_duration=0.3)) as emulator:
-        yield emulator
 
 
 def test_demo(tmp_path: Path) -> None:
@@ -224,22 +214,8 @@ def test_killed_up_leftovers_and_recovery(emu: Emulator, tmp_path: Path) -> None
     shutil.copy(REPO / "__main__.py", project.root / "__main__.py")
     emu.reset_counts()
     emu.config.latency = 1.0
-    log = (project.root / "killed-up.log").open("w")
-    proc = subprocess.Popen(
-        ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive"],
-        cwd=project.root,
-        env=project.env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     try:
-        deadline = time.monotonic() + 120
-        while emu.counts()["POST"] < 2 and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert proc.poll() is None, "pulumi up ended before it could be killed"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
+        project.kill_up_when(lambda: emu.counts()["POST"] >= 2, project.root / "killed-up.log", whole_group=False)
         time.sleep(emu.config.latency + 0.5)  # the requests already sent still take effect
         emu.config.latency = 0.0
 
@@ -252,10 +228,6 @@ def test_killed_up_leftovers_and_recovery(emu: Emulator, tmp_path: Path) -> None
         time.sleep(1.0)
         assert processes_in(project.root) == {}, "the cleanup ended every process the killed run left"
     finally:
-        log.close()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
         emu.config.latency = 0.0
         stop_leftovers(project.root)
 

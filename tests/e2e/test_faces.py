@@ -27,12 +27,6 @@ WRITES = ("POST", "PUT", "DELETE")
 
 
 @pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(delete_duration=0.3)) as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
 def emu2() -> Iterator[Emulator]:
     """Another account in another region, with slow deletes."""
     config = EmulatorConfig(

@@ -293,27 +293,10 @@ class TestFaults:
         project.program(program)
         emu.reset_counts()
         emu.config.latency = 1.0
-        log = (project.root / "interrupted-up.log").open("w")
-        proc = subprocess.Popen(
-            ["pulumi", "up", "--yes", "--skip-preview", "--non-interactive", "--stack", project.stack],
-            cwd=project.root,
-            env=project.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        log = project.root / "interrupted-up.log"
         try:
-            deadline = time.monotonic() + 120
-            while emu.counts()["POST"] < 3 and proc.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.02)
-            assert proc.poll() is None, "pulumi up ended before it could be interrupted"
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
+            project.kill_up_when(lambda: emu.counts()["POST"] >= 3, log, whole_group=True)
         finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=30)
-            log.close()
             leftovers = stop_leftovers(project.root)  # as a CI runner ends a cancelled job's processes
             time.sleep(emu.config.latency + 0.5)  # requests already sent still take effect
             emu.config.latency = 0.0

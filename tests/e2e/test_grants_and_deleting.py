@@ -10,12 +10,11 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
+from modelarts_provider.emulator import Emulator, Fault
 from tests.conftest import hw_env
 from tests.e2e.pulumi_cli import Project
 from tests.e2e.test_stack import api
@@ -36,12 +35,6 @@ for item in json.load(open("program.json")):
 EPS = "a0a0a0a0-1111-4222-8333-444455556666"
 CONSOLE_USER_ID = "d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0"
 TEAM = {"name": "gd-team", "auth_type": "INTERNAL", "grants": [{"user_name": "alice"}, {"user_name": "bob"}]}
-
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(delete_duration=0.3)) as emulator:
-        yield emulator
 
 
 @pytest.fixture(scope="module")

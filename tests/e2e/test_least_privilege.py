@@ -5,11 +5,10 @@ of each job, through the real CLI: preview and the drift check pass with the rea
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
-from modelarts_provider.emulator import Emulator, EmulatorConfig
+from modelarts_provider.emulator import Emulator
 from modelarts_provider.emulator import policy as actions
 from tests.conftest import hw_env
 from tests.e2e.pulumi_cli import Project, without_program_runtime
@@ -17,12 +16,6 @@ from tests.e2e.pulumi_cli import Project, without_program_runtime
 # The policies docs/configuration.md gives per job (without the agency's own assume right).
 READ_ONLY = {"modelarts:workspace:list", "modelarts:workspace:get", "iam:projects:list"}
 WRITE = READ_ONLY | {"modelarts:workspace:create", "modelarts:workspace:update", "modelarts:workspace:delete"}
-
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(delete_duration=0.3)) as emulator:
-        yield emulator
 
 
 def test_read_only_jobs_pass_and_up_fails_with_one_clear_error(

@@ -6,13 +6,12 @@ enterprise project set now does not touch those workspaces."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from modelarts_provider.emulator import Emulator, EmulatorConfig
+from modelarts_provider.emulator import Emulator
 from tests.conftest import hw_env
 from tests.e2e.pulumi_cli import REPO, Project, package_at
 
@@ -31,12 +30,6 @@ PROGRAM = [
 @pytest.fixture(scope="module")
 def previous_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return package_at(PREVIOUS, tmp_path_factory.mktemp("previous-release"))
-
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(delete_duration=0.3)) as emulator:
-        yield emulator
 
 
 def live(emu: Emulator) -> dict[str, dict[str, Any]]:

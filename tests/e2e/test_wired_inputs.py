@@ -7,12 +7,11 @@ goes through the whole lifecycle alongside. The steps share one stack, so they r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from modelarts_provider.emulator import Emulator, EmulatorConfig
+from modelarts_provider.emulator import Emulator
 from tests.conftest import hw_env
 from tests.e2e.pulumi_cli import Project
 from tests.e2e.test_stack import api
@@ -79,12 +78,6 @@ for resource in (typed, keyword, hidden, chinese):
 pulumi.export("typed_server_grants", typed.server_grants)
 pulumi.export("typed_grants", typed.grants)
 """.replace("LEAD_ID", LEAD_ID)
-
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[Emulator]:
-    with Emulator(EmulatorConfig(delete_duration=0.3)) as emulator:
-        yield emulator
 
 
 @pytest.fixture(scope="module")
