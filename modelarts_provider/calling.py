@@ -14,9 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from . import transport
+from . import deadline, transport
 from .auth import Authenticator
-from .deadline import time_limit
 from .errors import AuthenticationError, ResponseError, TransportError, api_error_for
 from .gate import gate_for
 from .retrying import Decision, Outcome, backoff, decide, retry_after_seconds
@@ -117,8 +116,11 @@ class ApiCaller:
         lookup, the call that needed this token): a 2xx answer or one of this package's errors."""
         self._raise_if_rejected(operation)
         call = CallRequest(method, url, operation, params, json, auth, retry_post)
-        with time_limit(self.settings.retry_deadline) as end:
+        with deadline.time_limit(self.settings.retry_deadline, self._retry_deadline()) as end:
             return self._attempts(call, end)
+
+    def _retry_deadline(self) -> str:
+        return f"deadline {self.settings.retry_deadline:g}s: modelarts:retryDeadline or HW_MODELARTS_RETRY_DEADLINE"
 
     def _raise_if_rejected(self, operation: str) -> None:
         rejected = self._gate.rejected
@@ -230,7 +232,10 @@ class ApiCaller:
         maybe_applied: bool,
     ) -> Exception:
         """The one error a failed call raises, saying why it stopped."""
-        limit = f"deadline {self.settings.retry_deadline:g}s: modelarts:retryDeadline or HW_MODELARTS_RETRY_DEADLINE"
+        bound = deadline.current()  # the call's own retryDeadline, or an enclosing limit that ends first
+        if decision.why == "deadline":
+            deadline.ran_out()
+        limit = (bound.label if bound is not None else "") or self._retry_deadline()
         gave_up = f"gave up after {attempts} attempt{'s' if attempts > 1 else ''} in {elapsed:.1f}s ({limit})"
         if response is None:
             reason = failure.reason if failure is not None else "no answer"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import canonical, pairing, spec, wire
+from . import canonical, deadline, pairing, spec, wire
 from .errors import ApiError, ModelArtsError, NotFoundError, ServerError, TransportError, WorkspaceStateError
 from .waiting import poll
 
@@ -48,12 +48,18 @@ class Call:
     timeout: float = 0.0
     # True: a workspace created but not confirmed stays (partial state); False: it is deleted again
     keep_unconfirmed: bool = False
+    # True: the host passes `customTimeouts` (native), so messages name them, not `create_timeout`
+    custom_timeouts: bool = False
 
     def seconds(self, props: Mapping[str, Any], key: str, default: float) -> float:
         """The engine's timeout wins over the resource's own timeout input and the default."""
         if self.timeout > 0:
             return self.timeout
         return float(props.get(key) or default)
+
+    def setting(self, key: str) -> str:
+        """What a user raises for more time: `delete_timeout`, or `customTimeouts` delete."""
+        return f"customTimeouts {key.removesuffix('_timeout')}" if self.custom_timeouts else key
 
 
 class CreateFailedError(WorkspaceStateError):
@@ -202,14 +208,14 @@ def _post_once_effectively(api: ModelArtsClient, props: Mapping[str, Any], timeo
     """POST; when the outcome is unknown, look the name up before anything else."""
     body = _body(props, include_eps=True)
     name = props["name"]
-    deadline = time.monotonic() + timeout
+    until = time.monotonic() + timeout
     from .retrying import backoff
 
     uncertain = False  # an earlier POST may still take effect after the look-up missed it
     attempts = max(CREATE_ATTEMPTS, api.settings.max_retries + 1)
     for attempt in range(attempts):
         if uncertain:  # back off like any retry: a 5xx burst must not use up every attempt at once
-            time.sleep(backoff(attempt - 1))
+            time.sleep(deadline.left(backoff(attempt - 1)))
         try:
             return api.create_workspace(body)
         except (TransportError, ServerError) as exc:
@@ -236,7 +242,8 @@ def _post_once_effectively(api: ModelArtsClient, props: Mapping[str, Any], timeo
                     f"name: a workspace named {name!r} already exists ({existing.id}); choose another name, "
                     "or set adopt_by_name=True (or adopt_id) to bring it under Pulumi"
                 ) from None
-            wait_gone(api, existing.id, name, deadline - time.monotonic(), "its name is still held by", call)
+            then = f"its name is needed for the new one, which was not created; {_again(call, 'create_timeout')}"
+            wait_gone(api, existing.id, name, until - time.monotonic(), "its name is still held by", call, then)
     raise WorkspaceStateError(f"could not create workspace {name!r}")
 
 
@@ -260,10 +267,18 @@ def finish_create(
         latest: list[LiveWorkspace] = [workspace]
 
         def settled() -> bool:
-            latest[0] = api.get_workspace(created.id)
+            try:
+                latest[0] = api.get_workspace(created.id)
+            except ModelArtsError:
+                if deadline.expired():  # the last check found no time left: the wait's own message
+                    return False
+                raise
             return latest[0].status != workspace.status
 
-        if not poll(settled, timeout, lambda t: call.progress(f"waiting for workspace {created.name!r} ({t:.0f}s)")):
+        def report(elapsed: float) -> None:
+            call.progress(f"waiting for workspace {created.name!r} ({elapsed:.0f}s)")
+
+        if not poll(settled, deadline.left(timeout), report):
             raise WorkspaceStateError(f"still {workspace.status} after {timeout:.0f}s")
         workspace = latest[0]
     if workspace.status == "CREATE_FAILED":
@@ -386,10 +401,16 @@ def delete(api: ModelArtsClient, id_: str, props: Mapping[str, Any], call: Call)
         if exc.error_code != "ModelArts.7004":  # status abnormal: already being deleted
             raise
     timeout = call.seconds(props, "delete_timeout", spec.DEFAULT_DELETE_TIMEOUT)
-    wait_gone(api, id_, name, timeout, "deleting", call)
+    wait_gone(api, id_, name, timeout, "deleting", call, f"it stays in the stack, {_again(call, 'delete_timeout')}")
 
 
-def wait_gone(api: ModelArtsClient, id_: str, name: str, timeout: float, doing: str, call: Call) -> None:
+def _again(call: Call, key: str) -> str:
+    return f"run the command again to keep waiting (or raise {call.setting(key)})"
+
+
+def wait_gone(api: ModelArtsClient, id_: str, name: str, timeout: float, doing: str, call: Call, then: str) -> None:
+    """Wait (at most `timeout`, and within the enclosing time limit) until the workspace is gone;
+    `then` says what it means when it is not."""
     failure: list[str] = []
 
     def gone() -> bool:
@@ -397,6 +418,10 @@ def wait_gone(api: ModelArtsClient, id_: str, name: str, timeout: float, doing: 
             workspace = api.get_workspace(id_)
         except NotFoundError:
             return True
+        except ModelArtsError:
+            if deadline.expired():  # the last check found no time left: the wait's own message
+                return False
+            raise
         if workspace.status == "DELETE_FAILED":
             failure.append(workspace.status_info or "no reason given")
             return True
@@ -405,11 +430,8 @@ def wait_gone(api: ModelArtsClient, id_: str, name: str, timeout: float, doing: 
     def report(elapsed: float) -> None:
         call.progress(f"{doing} workspace {name!r} ({id_}): still DELETING after {elapsed:.0f}s")
 
-    if not poll(gone, max(timeout, 0.0), report):
-        raise WorkspaceStateError(
-            f"workspace {name!r} ({id_}) is still DELETING after {timeout:.0f}s; it stays in the stack, "
-            "run the command again to keep waiting (or raise delete_timeout)"
-        )
+    if not poll(gone, deadline.left(max(timeout, 0.0)), report):
+        raise WorkspaceStateError(f"workspace {name!r} ({id_}) is still DELETING after {timeout:.0f}s; {then}")
     if failure:
         raise WorkspaceStateError(
             f"workspace {name!r} ({id_}) could not be deleted (DELETE_FAILED): {failure[0]}; it stays in "

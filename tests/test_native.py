@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from collections.abc import Coroutine, Iterator
 from dataclasses import fields
 from typing import Any, TypeVar
@@ -31,7 +32,13 @@ from modelarts_provider.emulator import Emulator, Fault
 from modelarts_provider.errors import ModelArtsError
 from modelarts_provider.models import LiveWorkspace
 from modelarts_provider.native import schema
-from modelarts_provider.native.provider import ModelArtsProvider, PartialCreate, camel_text, split_id
+from modelarts_provider.native.provider import (
+    CustomTimeoutExceeded,
+    ModelArtsProvider,
+    PartialCreate,
+    camel_text,
+    split_id,
+)
 from modelarts_provider.native.sdk import NativeWorkspace
 from modelarts_provider.native.server import one_line
 from modelarts_provider.native.values import camel, from_plain, snake
@@ -271,6 +278,77 @@ def test_engine_timeouts_win_over_the_defaults() -> None:
     assert lifecycle.Call(timeout=5.0).seconds({"delete_timeout": 900.0}, "delete_timeout", 600.0) == 5.0
     assert lifecycle.Call().seconds({"delete_timeout": 900.0}, "delete_timeout", 600.0) == 900.0
     assert lifecycle.Call().seconds({}, "delete_timeout", 600.0) == 600.0
+
+
+SLOW = 6.0  # an API call this slow (an emulator latency fault) outlasts every custom timeout below
+WORKSPACE_BY_ID = r"/workspaces/[0-9a-f]{32}$"
+
+
+def _ended_by(limit: float, started: float, failed: BaseException, operation: str) -> str:
+    """The one line a user sees, after checking the operation ended by its custom timeout (not by
+    the slow call finishing, nor by retryDeadline)."""
+    elapsed = time.monotonic() - started
+    said = one_line(failed)
+    assert limit <= elapsed < limit + 1.5, (elapsed, said)
+    assert f"{operation} of workspace 'bounded-ws' did not finish within its customTimeouts {operation} of" in said
+    assert "retryDeadline" not in said and "\n" not in said
+    return said
+
+
+def test_custom_timeouts_bound_every_api_call_and_wait(provider: ModelArtsProvider, emu: Emulator) -> None:
+    """The engine's timeout bounds the whole operation, API calls and their retries included:
+    a slow PUT, DELETE or confirming GET ends at the custom timeout with one clear line."""
+    checked = run(provider.check(CheckRequest(URN, {}, wire(name="bounded-ws"), b""))).inputs
+    assert checked is not None
+    created = run(provider.create(CreateRequest(URN, checked, 0.0, preview=False)))
+
+    emu.add_fault(Fault("latency", method="PUT", path=WORKSPACE_BY_ID, seconds=SLOW))
+    news = {**checked, "description": pv("slow update")}
+    started = time.monotonic()
+    with pytest.raises(CustomTimeoutExceeded) as late:
+        run(provider.update(UpdateRequest(URN, created.resource_id, created.properties, news, 1.0, [], False)))
+    said = _ended_by(1.0, started, late.value, "update")
+    assert "failed: no complete answer from" in said and "(customTimeouts update of 1s)" in said
+
+    emu.add_fault(Fault("latency", method="DELETE", path=WORKSPACE_BY_ID, seconds=SLOW))
+    started = time.monotonic()
+    with pytest.raises(CustomTimeoutExceeded) as late:
+        run(provider.delete(DeleteRequest(URN, created.resource_id, created.properties, timeout=2.0)))
+    _ended_by(2.0, started, late.value, "delete")
+
+
+def test_custom_create_timeout_bounds_the_wait_for_a_name(provider: ModelArtsProvider, emu: Emulator) -> None:
+    """A create whose name is still held by a workspace being deleted waits for it only as long
+    as its customTimeouts create; nothing is created."""
+    emu.config.delete_duration = 60.0
+    emu.put_workspace_raw("d" * 32, name="bounded-ws", status="DELETING")
+    checked = run(provider.check(CheckRequest(URN, {}, wire(name="bounded-ws"), b""))).inputs
+    assert checked is not None
+    emu.reset_counts()
+    started = time.monotonic()
+    with pytest.raises(CustomTimeoutExceeded) as late:
+        run(provider.create(CreateRequest(URN, checked, 1.0, preview=False)))
+    said = _ended_by(1.0, started, late.value, "create")
+    assert f"workspace 'bounded-ws' ({'d' * 32}) is still DELETING" in said
+    assert "its name is needed for the new one, which was not created" in said and "customTimeouts create)" in said
+    assert emu.counts()["POST"] == 1 and [w["id"] for w in emu.workspaces() if w["id"] != "0"] == ["d" * 32]
+
+
+def test_custom_create_timeout_keeps_a_created_workspace_as_partial_state(
+    provider: ModelArtsProvider, emu: Emulator
+) -> None:
+    """The POST worked, the confirming GET outlasts the custom timeout: the workspace is still
+    recorded with its id (partial state), and the line says the custom timeout ended it."""
+    inputs = wire(name="bounded-ws", authType="INTERNAL", grants=[{"userName": "a"}])
+    checked = run(provider.check(CheckRequest(URN, {}, inputs, b""))).inputs
+    assert checked is not None
+    emu.add_fault(Fault("latency", method="GET", path=WORKSPACE_BY_ID, seconds=SLOW))
+    started = time.monotonic()
+    with pytest.raises(PartialCreate) as kept:
+        run(provider.create(CreateRequest(URN, checked, 1.0, preview=False)))
+    said = _ended_by(1.0, started, kept.value, "create")
+    assert "was created but could not be confirmed" in said
+    assert [kept.value.resource_id] == [w["id"] for w in emu.workspaces() if w["id"] != "0"]
 
 
 def test_region_slash_id_reaches_that_regions_endpoint(

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from modelarts_provider import deadline
 from modelarts_provider.cli import run
 from modelarts_provider.client import ModelArtsClient
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
@@ -173,6 +174,29 @@ def test_a_server_that_never_answers_ends_at_the_deadline(method: str) -> None:
             ModelArtsClient(settings).list_workspaces()
     assert 3.0 - 0.2 < took[0] < 3.0 + SLACK
     assert "within the deadline" in str(info.value) and "deadline 3s" in str(info.value)
+
+
+def test_an_enclosing_limit_that_ends_first_is_the_one_named_and_marked() -> None:
+    """A call under a shorter enclosing limit (a native operation's customTimeouts) ends with it,
+    names it instead of retryDeadline, and marks it as the reason; the call's own limit does not
+    leak out, and a limit that did not bind is not marked."""
+    with RawServer(Reply(silent=True)) as server:
+        settings = Settings(project_id="p" * 32, modelarts_endpoint=server.url, token="t", retry_deadline=30.0)
+        client = ModelArtsClient(settings)
+        with deadline.time_limit(60.0, "outer"), deadline.time_limit(1.5, "customTimeouts update of 1.5s") as end:
+            limit = deadline.current()
+            assert limit is not None and limit.end == end and deadline.left(10.0) <= 1.5
+            with timed() as took, pytest.raises(TransportError) as info:
+                client.list_workspaces()
+            assert limit.ran_out and deadline.expired() and deadline.left(10.0) == 0.0
+        assert deadline.current() is None and deadline.left(10.0) == 10.0
+    assert 1.5 - 0.2 < took[0] < 1.5 + SLACK
+    assert "(customTimeouts update of 1.5s)" in str(info.value) and "retryDeadline" not in str(info.value)
+    with deadline.time_limit(60.0, "loose"):
+        loose = deadline.current()
+        with deadline.time_limit(0.0, "tight"):
+            deadline.ran_out()
+        assert loose is not None and not loose.ran_out and not deadline.expired()
 
 
 def test_a_server_that_answers_a_byte_at_a_time_ends_at_the_deadline() -> None:

@@ -41,8 +41,8 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from .. import lifecycle, spec, wire
-from ..errors import ConfigurationError, InputError, ModelArtsError
+from .. import deadline, lifecycle, spec, wire
+from ..errors import ConfigurationError, InputError, ModelArtsError, WorkspaceStateError
 from ..settings import SOURCES, Settings, default_enterprise_project, resolve
 from . import quotas as quota_face
 from . import schema
@@ -57,6 +57,10 @@ if TYPE_CHECKING:
 WORKERS = 64
 T = TypeVar("T")
 _IDENT = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+class CustomTimeoutExceeded(WorkspaceStateError):
+    """An operation ended by the resource's `customTimeouts` (the message says what it was doing)."""
 
 
 class PartialCreate(ModelArtsError):
@@ -103,7 +107,36 @@ class ModelArtsProvider(Provider):
         return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(fn, *args))
 
     def _call(self, urn: str, timeout: float = 0.0) -> lifecycle.Call:
-        return lifecycle.Call(progress=lambda message: self._log(urn, message), timeout=timeout, keep_unconfirmed=True)
+        return lifecycle.Call(
+            progress=lambda message: self._log(urn, message),
+            timeout=timeout,
+            keep_unconfirmed=True,
+            custom_timeouts=True,
+        )
+
+    async def _operate(self, operation: str, name: str, call: lifecycle.Call, fn: Callable[[], T]) -> T:
+        """Run one create/update/delete in the pool. With a custom timeout from the engine the
+        whole operation (client lookup, every API call, retry and wait) runs under that limit, set
+        in the worker thread (`run_in_executor` does not carry context variables), and one that
+        the limit ended says so."""
+        if call.timeout <= 0:
+            return await self._run(fn)
+        label = f"customTimeouts {operation} of {call.timeout:g}s"
+
+        def bounded() -> T:
+            with deadline.time_limit(call.timeout, label):
+                limit = deadline.current()
+                try:
+                    return fn()
+                except ModelArtsError as exc:
+                    if limit is None or not limit.passed():
+                        raise
+                    said = f"{operation} of workspace {name!r} did not finish within its {label}: {exc}"
+                    if isinstance(exc, lifecycle.CreatedUnconfirmed):  # still partial state, with its id
+                        raise lifecycle.CreatedUnconfirmed(said, exc.workspace_id, exc.outputs) from None
+                    raise CustomTimeoutExceeded(said) from None
+
+        return await self._run(bounded)
 
     # -- configuration --------------------------------------------------------------------
 
@@ -201,7 +234,9 @@ class ModelArtsProvider(Provider):
             return CreateResponse(resource_id="", properties=self._answer(planned, secrets))
         call = self._call(request.urn, request.timeout)
         try:
-            resource_id, outputs = await self._run(lifecycle.create, self._located.of(props), props, call)
+            resource_id, outputs = await self._operate(
+                "create", props.get("name", ""), call, lambda: lifecycle.create(self._located.of(props), props, call)
+            )
         except lifecycle.CreatedUnconfirmed as exc:
             raise PartialCreate(str(exc), exc.workspace_id, self._answer(exc.outputs, secrets)) from None
         if props.get("region") and props["region"] != self._located.default_region():
@@ -234,7 +269,12 @@ class ModelArtsProvider(Provider):
             return UpdateResponse(properties=self._answer(planned, secrets))
         region, workspace_id = split_id(request.resource_id)
         call = self._call(request.urn, request.timeout)
-        outputs = await self._run(lifecycle.update, self._located.of(olds, region), workspace_id, olds, news, call)
+        outputs = await self._operate(
+            "update",
+            news.get("name") or olds.get("name") or workspace_id,
+            call,
+            lambda: lifecycle.update(self._located.of(olds, region), workspace_id, olds, news, call),
+        )
         return UpdateResponse(properties=self._answer(outputs, secrets))
 
     async def delete(self, request: DeleteRequest) -> None:
@@ -243,7 +283,12 @@ class ModelArtsProvider(Provider):
         region, workspace_id = split_id(request.resource_id)
         call = self._call(request.urn, request.timeout)
         olds = plain_map(request.properties)
-        await self._run(lifecycle.delete, self._located.of(olds, region), workspace_id, olds, call)
+        await self._operate(
+            "delete",
+            olds.get("name") or workspace_id,
+            call,
+            lambda: lifecycle.delete(self._located.of(olds, region), workspace_id, olds, call),
+        )
 
     # -- functions ------------------------------------------------------------------------
 
