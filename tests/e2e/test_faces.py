@@ -116,6 +116,7 @@ def test_lifecycle(face: str, emu: Emulator, emu2: Emulator, tmp_path: Path, plu
         program = check_import(proj, emu, changed)
         check_own_config_only(proj, emu)
         check_second_account(proj, emu, emu2, program)
+        check_custom_timeouts(proj, emu, program)
         check_partial_state(proj, emu, program)
     else:
         move_to_native(proj, emu, changed, plugin_archive)
@@ -208,6 +209,46 @@ def check_second_account(proj: Project, emu: Emulator, emu2: Emulator, program: 
     proj.program(program)
     proj.up()
     assert live(emu2) == {}
+
+
+def failing_up(proj: Project, resource: str, *extra: str) -> tuple[str, float]:
+    """An `up` that must fail: what the CLI printed under `resource`, and how long the up took."""
+    started = time.monotonic()
+    failed = proj.run("up", "--yes", "--skip-preview", *extra, check=False)
+    took = time.monotonic() - started
+    assert failed.returncode != 0, failed.stdout[-3000:]
+    return diagnostics_of(failed.stdout, resource), took
+
+
+def check_custom_timeouts(proj: Project, emu: Emulator, program: list[dict[str, Any]]) -> None:
+    """customTimeouts update and create win over the defaults (delete: check_second_account): a
+    PUT the server answers only after 40 s (read timeout 60 s, retryDeadline 100 s), and a
+    create waiting for its name held by a workspace deleted in the console that stays DELETING
+    for 60 s (create waits up to 600 s by default), each end after about 2 s with one line."""
+    slow = {"resource": "slow", "args": {"name": "faces-slow"}, "timeouts": {"create": "2s", "update": "2s"}}
+    proj.program([*program, slow])
+    proj.up()
+    old_id = live(emu)["faces-slow"]["id"]
+
+    proj.program([*program, {**slow, "args": {"name": "faces-slow", "description": "slowly"}}])
+    emu.add_fault(Fault("latency", method="PUT", path=r"/workspaces/[0-9a-f]{32}$", seconds=40.0))
+    said, took = failing_up(proj, "slow")
+    emu.clear_faults()
+    assert took < 20, (took, said)
+    assert "update of workspace 'faces-slow' did not finish within its customTimeouts update of 2s" in said, said
+    assert "retryDeadline" not in said and "Traceback" not in said
+
+    emu.config.delete_duration = 60.0
+    emu.put_workspace_raw(old_id, status="DELETING")  # deleted in the console; `up --refresh` replaces it
+    said, took = failing_up(proj, "slow", "--refresh")
+    assert took < 20, (took, said)
+    assert "create of workspace 'faces-slow' did not finish within its customTimeouts create of 2s" in said, said
+    assert f"workspace 'faces-slow' ({old_id}) is still DELETING" in said and "Traceback" not in said
+    assert [w["id"] for w in emu.workspaces() if w["name"] == "faces-slow"] == [old_id]  # nothing created
+    emu.config.delete_duration = 0.3  # the old one is gone now: the stack lets it go
+    proj.program(program)
+    proj.up()
+    assert "faces-slow" not in {w["name"] for w in emu.workspaces()}
 
 
 def check_partial_state(proj: Project, emu: Emulator, program: list[dict[str, Any]]) -> None:
