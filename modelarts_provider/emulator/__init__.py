@@ -5,6 +5,7 @@ Fault kinds (see `Fault`):
 - status: answer `status` with a ModelArts error body (and Retry-After) without processing.
 - drop: close the connection without processing or answering.
 - lost_response: process the request, then close the connection without answering.
+- loss: at random (`probability`, `seed`), a drop or a lost_response; the rest pass.
 - create_failed: the next matching create yields a CREATE_FAILED workspace.
 - delete_failed: the next matching delete ends in DELETE_FAILED instead of removal.
 """

@@ -21,8 +21,9 @@ from .errors import InternalError
 
 FaultKind = Literal["latency", "status", "drop", "lost_response", "loss", "create_failed", "delete_failed"]
 FAULT_KINDS: frozenset[str] = frozenset(get_args(FaultKind))
-# Kinds the HTTP layer applies to a request (after routing, before the handler runs); the other
-# two are outcomes of an operation.
+# Kinds the HTTP layer takes for a request once it is routed and counted: latency, status and
+# drop act before the handler runs, lost_response after it (loss turns into drop or
+# lost_response). The other two are outcomes the store asks for when an operation is accepted.
 TRANSPORT_KINDS: frozenset[str] = frozenset({"latency", "status", "drop", "lost_response", "loss"})
 COUNT_KINDS: tuple[str, ...] = ("IAM", "POST", "GET", "PUT", "DELETE")
 

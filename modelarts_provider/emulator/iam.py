@@ -98,7 +98,8 @@ def _obj(parent: Any, key: str, where: str) -> dict[str, Any]:
 
 
 class Iam:
-    """Issues and checks tokens for the single configured user, domain and project."""
+    """Issues and checks tokens of the one configured user and domain, scoped to one of its
+    projects (this region's, or another region's in `other_projects`) or to none."""
 
     def __init__(self, config: EmulatorConfig, lock: threading.RLock, users: UserDirectory) -> None:
         self._config = config

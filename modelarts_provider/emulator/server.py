@@ -1,7 +1,8 @@
 """The HTTP transport: a threading HTTP/1.1 server with keep-alive, JSON in and out.
 
-Faults that concern the connection (drop, lost_response, status, latency) are applied here,
-because only this layer can withhold a response or close the socket.
+Faults that concern the connection (latency, status, drop, lost_response, loss) are applied
+here, after routing and counting, because only this layer can withhold a response or close the
+socket.
 """
 
 from __future__ import annotations
