@@ -65,27 +65,9 @@ def parse_args(argv: Sequence[str] | None = None) -> EmulatorConfig:
         policies[principal] = frozenset(a.strip() for a in actions.split(",") if a.strip())
     if not 0.0 <= args.loss <= 1.0:
         parser.error(f"--loss must be from 0 to 1, got {args.loss}")
-    return EmulatorConfig(
-        host=args.host,
-        port=args.port,
-        access_key=args.access_key,
-        secret_key=args.secret_key,
-        security_token=args.security_token,
-        user=args.user,
-        password=args.password,
-        domain=args.domain,
-        project_id=args.project_id,
-        region=args.region,
-        agency_name=args.agency_name,
-        agency_domain=args.agency_domain,
-        policies=policies,
-        token_lifetime=args.token_lifetime,
-        delete_duration=args.delete_duration,
-        latency=args.latency,
-        loss=args.loss,
-        loss_seed=args.loss_seed,
-        verbose=args.verbose,
-    )
+    # Every option but --policy is stored under the name of the EmulatorConfig field it sets.
+    fields = {name: value for name, value in vars(args).items() if name != "policy"}
+    return EmulatorConfig(**fields, policies=policies)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -36,57 +36,27 @@ class QuotaDefinition:
     max_quota: int
 
 
+def _duration(resource: str, name_en: str, name_cn: str, max_quota: int) -> QuotaDefinition:
+    """A time quota: minutes, unlimited (-1) until someone sets it."""
+    return QuotaDefinition(resource, name_en, name_cn, "minute", "分钟", UNLIMITED, -1, max_quota)
+
+
 CATALOGUE: tuple[QuotaDefinition, ...] = (
-    QuotaDefinition(
+    _duration(
         "exemlProject.gpu_duration",
         "ExeML training duration (image classification, object detection, and sound classification)",
         "自动学习训练时长（图像分类、物体检测、声音分类）",
-        "minute",
-        "分钟",
-        UNLIMITED,
-        -1,
         60000,
     ),
-    QuotaDefinition(
+    _duration(
         "exemlProject.cpu_duration",
         "ExeML training duration (predictive analytics)",
         "自动学习训练时长（预测分析）",
-        "minute",
-        "分钟",
-        UNLIMITED,
-        -1,
         60000,
     ),
-    QuotaDefinition(
-        "trainJob.gpu_duration",
-        "Training job duration (GPU)",
-        "训练作业时长（GPU）",
-        "minute",
-        "分钟",
-        UNLIMITED,
-        -1,
-        6000000,
-    ),
-    QuotaDefinition(
-        "notebook.gpu_duration",
-        "Notebook duration (GPU)",
-        "开发环境时长（GPU）",
-        "minute",
-        "分钟",
-        UNLIMITED,
-        -1,
-        6000000,
-    ),
-    QuotaDefinition(
-        "service.gpu_duration",
-        "Real-time service duration (GPU)",
-        "在线服务时长（GPU）",
-        "minute",
-        "分钟",
-        UNLIMITED,
-        -1,
-        6000000,
-    ),
+    _duration("trainJob.gpu_duration", "Training job duration (GPU)", "训练作业时长（GPU）", 6000000),
+    _duration("notebook.gpu_duration", "Notebook duration (GPU)", "开发环境时长（GPU）", 6000000),
+    _duration("service.gpu_duration", "Real-time service duration (GPU)", "在线服务时长（GPU）", 6000000),
     QuotaDefinition("notebook.instances", "Notebook instances", "开发环境实例数", "instance", "个", 20, 1, 100),
 )
 BY_RESOURCE = {d.resource: d for d in CATALOGUE}

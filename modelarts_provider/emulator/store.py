@@ -83,13 +83,13 @@ class StoredWorkspace:
 
     id: str
     name: str
-    description: str
     owner: str
     create_time: int
     update_time: int
-    enterprise_project_id: str
-    enterprise_project_name: str
-    auth_type: str
+    description: str = ""
+    enterprise_project_id: str = "0"
+    enterprise_project_name: str = "default"
+    auth_type: str = "public"
     status: str = NORMAL
     status_info: str = ""
     grants: list[dict[str, Any]] = field(default_factory=list)
@@ -114,19 +114,9 @@ class WorkspaceStore:
         self._config = config
         self._lock = lock
         self._users = users
-        self._items: dict[str, StoredWorkspace] = {}
+        default = StoredWorkspace(DEFAULT_ID, DEFAULT_NAME, config.user, DEFAULT_TIME_MS, DEFAULT_TIME_MS)
+        self._items: dict[str, StoredWorkspace] = {DEFAULT_ID: default}
         self._deletions: dict[str, Deletion] = {}
-        self._items[DEFAULT_ID] = StoredWorkspace(
-            id=DEFAULT_ID,
-            name=DEFAULT_NAME,
-            description="",
-            owner=config.user,
-            create_time=DEFAULT_TIME_MS,
-            update_time=DEFAULT_TIME_MS,
-            enterprise_project_id="0",
-            enterprise_project_name="default",
-            auth_type="public",
-        )
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -210,18 +200,24 @@ class WorkspaceStore:
             ws = self._get(workspace_id)
             return ws.status, ws.create_time
 
+    def _changeable(self, workspace_id: str, verb: str, deleting: str) -> StoredWorkspace:
+        """The target of a `PUT` or `DELETE`: not the default one (3566 "cannot be `verb`"),
+        existing (7005), not being deleted (7004 with `deleting`)."""
+        self._settle()
+        if workspace_id == DEFAULT_ID:
+            raise DefaultWorkspaceProtected(verb)
+        ws = self._get(workspace_id)
+        if ws.status == DELETING:
+            raise WorkspaceStatusAbnormal(deleting)
+        return ws
+
     def modify(self, workspace_id: str, read: Callable[[], WorkspaceChange]) -> dict[str, Any]:
         """`PUT`: absent name/description/auth_type keep their value, absent grants clear.
 
         `read()` gives the checked body once the target is known to be modifiable: the API
         answers for the target (3566, 7005, 7004) before it looks at the body."""
         with self._lock:
-            self._settle()
-            if workspace_id == DEFAULT_ID:
-                raise DefaultWorkspaceProtected("modified")
-            ws = self._get(workspace_id)
-            if ws.status == DELETING:
-                raise WorkspaceStatusAbnormal(ws.status)
+            ws = self._changeable(workspace_id, "modified", DELETING)
             change = read()
             name = change.name if change.name is not None else ws.name
             auth_type = change.auth_type or ws.auth_type
@@ -239,12 +235,7 @@ class WorkspaceStore:
     def delete(self, workspace_id: str, fail: Callable[[], bool]) -> dict[str, Any]:
         """Start deleting; `fail()` says whether a delete_failed fault fires."""
         with self._lock:
-            self._settle()
-            if workspace_id == DEFAULT_ID:
-                raise DefaultWorkspaceProtected("deleted")
-            ws = self._get(workspace_id)
-            if ws.status == DELETING:
-                raise WorkspaceStatusAbnormal("already DELETING")
+            ws = self._changeable(workspace_id, "deleted", f"already {DELETING}")
             ws.status, ws.status_info = DELETING, ""
             ws.deleting_since = time.monotonic()
             ws.delete_fails = fail()
@@ -321,17 +312,7 @@ class WorkspaceStore:
             ws = self._items.get(workspace_id)
             if ws is None:
                 stamp = now_ms()
-                ws = StoredWorkspace(
-                    id=workspace_id,
-                    name=f"raw-{workspace_id[:8]}",
-                    description="",
-                    owner=self._config.user,
-                    create_time=stamp,
-                    update_time=stamp,
-                    enterprise_project_id="0",
-                    enterprise_project_name="default",
-                    auth_type="public",
-                )
+                ws = StoredWorkspace(workspace_id, f"raw-{workspace_id[:8]}", self._config.user, stamp, stamp)
                 self._items[workspace_id] = ws
             for key, value in fields.items():
                 setattr(ws, key, [dict(g) for g in value] if key == "grants" else value)
