@@ -13,13 +13,14 @@ from functools import cache
 from typing import Any
 
 from .. import __version__, spec
-from ..settings import SECRET_FIELDS, SOURCES, Settings
+from ..settings import ASSUME_ROLE_FIELDS, SECRET_FIELDS, SOURCES, Settings
 from .values import camel
 
 PACKAGE = "modelarts"
 WORKSPACE = f"{PACKAGE}:index:Workspace"
 GRANT = f"{PACKAGE}:index:Grant"
 WORKSPACE_INFO = f"{PACKAGE}:index:WorkspaceInfo"
+ASSUME_ROLE = f"{PACKAGE}:index:AssumeRole"
 MAAS_WORKSPACE_INFO = f"{PACKAGE}:index:MaasWorkspaceInfo"
 GET_WORKSPACE = f"{PACKAGE}:index:getWorkspace"
 GET_WORKSPACES = f"{PACKAGE}:index:getWorkspaces"
@@ -79,16 +80,40 @@ def config_keys() -> dict[str, str]:
     return {key.split(":", 1)[1]: name for name, (key, _env) in SOURCES.items() if key}
 
 
+# Settings given as objects (their JSON text is taken too, as stack config hands it over).
+_OBJECT_SETTINGS: dict[str, dict[str, Any]] = {
+    "modelarts_endpoints": {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+        "description": "Region -> ModelArts endpoint URL, for regions whose endpoint is not the public one.",
+    },
+    "assume_role": {
+        "$ref": f"#/types/{ASSUME_ROLE}",
+        "description": "Work as an IAM agency of another account (temporary credentials, renewed before expiry).",
+    },
+}
+
+
+def _assume_role_type() -> dict[str, Any]:
+    """The fields of `assumeRole`, as `settings.ASSUME_ROLE_FIELDS` reads them."""
+    types = {"assume_role_duration": "integer"}
+    return {
+        "type": "object",
+        "properties": {key: {"type": types.get(name, "string")} for key, name in ASSUME_ROLE_FIELDS.items()},
+        "required": ["agencyName", "domainName"],
+    }
+
+
 def _config_variables() -> dict[str, Any]:
     annotations = {f.name: str(f.type) for f in fields(Settings)}
     variables: dict[str, Any] = {}
     for key, name in config_keys().items():
         base = annotations.get(name, "str").replace(" | None", "")
-        var: dict[str, Any] = {"type": _SETTING_TYPES.get(base, "string")}
+        var = dict(_OBJECT_SETTINGS.get(name) or {"type": _SETTING_TYPES.get(base, "string")})
         env = SOURCES[name][1]
         if env:
             var["defaultInfo"] = {"environment": [env]}
-            var["description"] = f"Falls back to the environment variable {env}."
+            var["description"] = f"{var.get('description', '')} Falls back to the environment variable {env}.".lstrip()
         if name in SECRET_FIELDS:
             var["secret"] = True
         variables[key] = var
@@ -190,6 +215,7 @@ def schema() -> dict[str, Any]:
                 "properties": {camel(f): {"type": "string"} for f in spec.GRANT_FIELDS},
             },
             WORKSPACE_INFO: {"type": "object", "properties": info, "required": sorted(info)},
+            ASSUME_ROLE: _assume_role_type(),
             MAAS_WORKSPACE_INFO: {"type": "object", "properties": maas_info, "required": sorted(maas_info)},
             **quota_schema.types(),
         },

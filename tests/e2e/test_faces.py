@@ -340,15 +340,16 @@ def test_yaml_example(emu: Emulator, tmp_path: Path, plugin_archive: Path) -> No
 
 def test_native_import_from_a_second_region(tmp_path: Path, plugin_archive: Path) -> None:
     """`pulumi import modelarts:index:Workspace NAME REGION/ID` of a workspace in a region other
-    than the provider's (two emulators as two regions, one account, per-region endpoints in
-    HW_MODELARTS_ENDPOINTS): recorded there, the next preview is empty, nothing is written."""
+    than the provider's (two emulators as two regions, one account, per-region endpoints in the
+    stack config as the schema's object `modelarts:endpoints`): recorded there, the next preview
+    is empty, nothing is written."""
     south_project = "5e" * 16
     north_config = EmulatorConfig(delete_duration=0.3, other_projects={"ap-southeast-1": south_project})
     south_config = EmulatorConfig(region="ap-southeast-1", project_id=south_project, delete_duration=0.3)
     with Emulator(north_config) as north, Emulator(south_config) as south:
         made = api(south).create_workspace({"name": "faces-south", "description": "in the south"}).id
-        env = {**hw_env(north), "HW_MODELARTS_ENDPOINTS": json.dumps({"ap-southeast-1": south.url})}
-        proj = Project.create(tmp_path / "south", env)
+        proj = Project.create(tmp_path / "south", hw_env(north))
+        proj.run("config", "set", "--path", 'modelarts:endpoints["ap-southeast-1"]', south.url)
         proj.face = "native"
         proj.install_plugin(plugin_archive)
         north.reset_counts()
