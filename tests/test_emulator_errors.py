@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError
 
-from modelarts_provider.emulator import Fault, errors
+from modelarts_provider.emulator import Fault, errors, policy
 from modelarts_provider.emulator.config import EmulatorConfig
 from modelarts_provider.emulator.service import Emulator
 
@@ -118,3 +118,29 @@ def _put_order(emulator: Emulator) -> None:
     assert answer(emulator, "DELETE", f"/{created['id']}")[0] == 200
     assert answer(emulator, "PUT", f"/{created['id']}", bad_body)[1]["error_code"] == "ModelArts.7004"
     assert answer(emulator, "PUT", f"/{created['id']}/quotas", bad_quotas)[1]["error_code"] == "ModelArts.7004"
+
+
+def test_each_call_needs_the_action_the_vendor_names(emulator: Emulator) -> None:
+    """A caller allowed every action but a call's own gets that call's 403 naming it; allowed
+    only that action, it gets past the policy (to the call's own answer)."""
+    calls = [
+        ("GET", "", policy.WORKSPACE_LIST),
+        ("POST", "", policy.WORKSPACE_CREATE),
+        ("GET", "/0", policy.WORKSPACE_GET),
+        ("PUT", "/0", policy.WORKSPACE_UPDATE),
+        ("DELETE", "/0", policy.WORKSPACE_DELETE),
+        ("GET", "/0/quotas", policy.WORKSPACE_GET_QUOTAS),
+        ("PUT", "/0/quotas", policy.WORKSPACE_UPDATE_QUOTAS),
+    ]
+    everything = {action for _method, _path, action in calls} | {policy.PROJECTS_LIST, policy.AGENCIES_ASSUME}
+    user = emulator.config.user
+    try:
+        for method, path, action in calls:
+            emulator.restrict(user, everything - {action})
+            status, body = answer(emulator, method, path, b"{}")
+            assert (status, body["error_code"]) == (403, "ModelArts.0112"), (method, path)
+            assert body["error_msg"] == f"Policy doesn't allow {action} to be performed."
+            emulator.restrict(user, {action})
+            assert answer(emulator, method, path, b"{}")[0] != 403, (method, path)
+    finally:
+        emulator.restrict(user, None)

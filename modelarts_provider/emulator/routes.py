@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote
 
 from . import bodies, policy, quotas
@@ -15,6 +16,8 @@ from .messages import Request, Response
 from .state import State
 
 Handler = Callable[[State, Request, dict[str, str]], Response]
+# What a ModelArts call does once its caller has passed the checks; the answer is 200 with its body.
+Operation = Callable[[State, Request, dict[str, str], Principal], Any]
 
 
 @dataclass(frozen=True)
@@ -74,14 +77,19 @@ def _principal(state: State, request: Request) -> Principal:
     return state.authn.authenticate(request)
 
 
-def _modelarts_principal(state: State, request: Request, params: dict[str, str], action: str | None) -> Principal:
-    """Authenticate, require the path project to be the caller's, then the caller's policy to
-    allow `action` (401, then 403 ModelArts.0210, then 403 ModelArts.0112)."""
-    principal = _principal(state, request)
-    check_project(principal, params["project_id"], state.config)
-    if action is not None:
-        policy.authorize(state.config.policies, principal.policy_key, action)
-    return principal
+def _modelarts(action: str | None, operation: Operation) -> Handler:
+    """A ModelArts call: authenticate (401), require the path's project to be the caller's (403
+    ModelArts.0210), then the caller's policy to allow `action` (403 ModelArts.0112; None where
+    the vendor names no action), then answer 200 with what `operation` returns."""
+
+    def handle(state: State, request: Request, params: dict[str, str]) -> Response:
+        principal = _principal(state, request)
+        check_project(principal, params["project_id"], state.config)
+        if action is not None:
+            policy.authorize(state.config.policies, principal.policy_key, action)
+        return Response(200, operation(state, request, params, principal))
+
+    return handle
 
 
 def _outcome_fault(faults: FaultSet, kind: str, request: Request) -> Callable[[], bool]:
@@ -112,62 +120,70 @@ def post_security_tokens(state: State, request: Request, params: dict[str, str])
 # -- ModelArts ----------------------------------------------------------------------------------
 
 
-def create_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
-    principal = _modelarts_principal(state, request, params, policy.WORKSPACE_CREATE)
+def create_workspace(state: State, request: Request, params: dict[str, str], caller: Principal) -> Any:
     fail = _outcome_fault(state.faults, "create_failed", request)
-    return Response(200, state.store.create(bodies.new_workspace(request.json()), principal.user_name, fail))
+    return state.store.create(bodies.new_workspace(request.json()), caller.user_name, fail)
 
 
-def list_workspaces(state: State, request: Request, params: dict[str, str]) -> Response:
-    principal = _modelarts_principal(state, request, params, policy.WORKSPACE_LIST)
-    return Response(200, state.store.query(bodies.list_query(request.query_params()), principal.user_name))
+def list_workspaces(state: State, request: Request, params: dict[str, str], caller: Principal) -> Any:
+    return state.store.query(bodies.list_query(request.query_params()), caller.user_name)
 
 
-def get_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
-    _modelarts_principal(state, request, params, policy.WORKSPACE_GET)
-    return Response(200, state.store.get(params["id"]))
+def get_workspace(state: State, request: Request, params: dict[str, str], caller: Principal) -> Any:
+    return state.store.get(params["id"])
 
 
-def modify_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
-    _modelarts_principal(state, request, params, policy.WORKSPACE_UPDATE)
+def modify_workspace(state: State, request: Request, params: dict[str, str], caller: Principal) -> Any:
     body = request.json()  # unreadable JSON first, the target's errors next, then the body's
-    return Response(200, state.store.modify(params["id"], lambda: bodies.workspace_change(body)))
+    return state.store.modify(params["id"], lambda: bodies.workspace_change(body))
 
 
-def delete_workspace(state: State, request: Request, params: dict[str, str]) -> Response:
-    _modelarts_principal(state, request, params, policy.WORKSPACE_DELETE)
-    fail = _outcome_fault(state.faults, "delete_failed", request)
-    return Response(200, state.store.delete(params["id"], fail))
+def delete_workspace(state: State, request: Request, params: dict[str, str], caller: Principal) -> Any:
+    return state.store.delete(params["id"], _outcome_fault(state.faults, "delete_failed", request))
 
 
-def get_quotas(state: State, request: Request, params: dict[str, str]) -> Response:
-    _modelarts_principal(state, request, params, policy.WORKSPACE_GET_QUOTAS)
-    return Response(200, state.quotas.get(params["id"]))
+def get_quotas(state: State, request: Request, params: dict[str, str], caller: Principal) -> Any:
+    return state.quotas.get(params["id"])
 
 
-def update_quotas(state: State, request: Request, params: dict[str, str]) -> Response:
-    _modelarts_principal(state, request, params, policy.WORKSPACE_UPDATE_QUOTAS)
+def update_quotas(state: State, request: Request, params: dict[str, str], caller: Principal) -> Any:
     body = request.json()  # unreadable JSON first, the workspace's errors next, then the body's
-    return Response(200, state.quotas.update(params["id"], lambda: quotas.requested_quotas(body)))
+    return state.quotas.update(params["id"], lambda: quotas.requested_quotas(body))
 
 
-def maas_workspaces(state: State, request: Request, params: dict[str, str]) -> Response:
-    _modelarts_principal(state, request, params, None)  # the vendor page names no action for it
+def maas_workspaces(state: State, request: Request, params: dict[str, str], caller: Principal) -> Any:
     if params["region_id"] != state.config.region:
         raise BadParameter(f"region_id {params['region_id'][:64]!r} is not this endpoint's region")
-    return Response(200, state.store.maas())
+    return state.store.maas()
 
 
+# Each ModelArts call with the action the vendor's permission pages name for it.
 _TABLE: tuple[tuple[str, Mapping[str, Handler]], ...] = (
     ("/v3/auth/tokens", {"POST": post_token}),
     ("/v3/projects", {"GET": get_projects}),
     ("/v3.0/OS-CREDENTIAL/securitytokens", {"POST": post_security_tokens}),
-    ("/v1/{project_id}/workspaces", {"GET": list_workspaces, "POST": create_workspace}),
+    (
+        "/v1/{project_id}/workspaces",
+        {
+            "GET": _modelarts(policy.WORKSPACE_LIST, list_workspaces),
+            "POST": _modelarts(policy.WORKSPACE_CREATE, create_workspace),
+        },
+    ),
     (
         "/v1/{project_id}/workspaces/{id}",
-        {"GET": get_workspace, "PUT": modify_workspace, "DELETE": delete_workspace},
+        {
+            "GET": _modelarts(policy.WORKSPACE_GET, get_workspace),
+            "PUT": _modelarts(policy.WORKSPACE_UPDATE, modify_workspace),
+            "DELETE": _modelarts(policy.WORKSPACE_DELETE, delete_workspace),
+        },
     ),
-    ("/v1/{project_id}/workspaces/{id}/quotas", {"GET": get_quotas, "PUT": update_quotas}),
-    ("/v1/{project_id}/maas/services/workspace/{region_id}", {"GET": maas_workspaces}),
+    (
+        "/v1/{project_id}/workspaces/{id}/quotas",
+        {
+            "GET": _modelarts(policy.WORKSPACE_GET_QUOTAS, get_quotas),
+            "PUT": _modelarts(policy.WORKSPACE_UPDATE_QUOTAS, update_quotas),
+        },
+    ),
+    ("/v1/{project_id}/maas/services/workspace/{region_id}", {"GET": _modelarts(None, maas_workspaces)}),
 )
 ROUTES: tuple[Route, ...] = tuple(Route(template, _compile(template), handlers) for template, handlers in _TABLE)
