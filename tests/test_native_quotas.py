@@ -4,6 +4,7 @@ without API calls, the same lifecycle as the dynamic face, and a schema matching
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -19,11 +20,12 @@ from pulumi.provider.experimental.provider import (
 )
 from pulumi.runtime.rpc import UNKNOWN
 
-from modelarts_provider.emulator import Emulator, EmulatorConfig
+from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
 from modelarts_provider.native import quota_schema, schema
-from modelarts_provider.native.provider import ModelArtsProvider
+from modelarts_provider.native.provider import CustomTimeoutExceeded, ModelArtsProvider
 from modelarts_provider.native.quota_sdk import NativeWorkspaceQuotas
 from modelarts_provider.native.quotas import handles, plain, wire
+from modelarts_provider.native.server import one_line
 from modelarts_provider.settings import SOURCES
 from tests.test_native import configured, pv, run
 
@@ -164,3 +166,28 @@ def test_a_declared_region_is_where_the_native_quotas_live(monkeypatch: pytest.M
         run(prov.delete(DeleteRequest(URN, created.resource_id, read.properties, timeout=0.0)))
         assert south.workspace_quotas(ws)[GPU]["quota"] == -1
         assert not [r for r in north.route_counts() if "quotas" in r]
+
+
+def test_custom_timeouts_bound_the_quota_calls(provider: ModelArtsProvider, emu: Emulator) -> None:
+    """The engine's timeout bounds a WorkspaceQuotas create, update and delete as it bounds a
+    Workspace's: a slow quota PUT ends at the custom timeout with one line naming it."""
+    ws = next(iter(run_create_workspace(emu)))
+    inputs = wire({"workspace_id": ws, "quotas": {GPU: 600}})
+    slow_put = Fault("latency", method="PUT", path=r"/quotas$", seconds=6.0, count=None)
+
+    def ended_by_the_custom_timeout(operation: str, request: Any) -> None:
+        emu.add_fault(slow_put)
+        started = time.monotonic()
+        with pytest.raises(CustomTimeoutExceeded) as late:
+            run(request)
+        emu.clear_faults()
+        elapsed, said = time.monotonic() - started, one_line(late.value)
+        assert 1.0 <= elapsed < 2.5, (operation, elapsed, said)
+        assert f"{operation} of the quotas of workspace {ws} did not finish within its customTimeouts" in said
+
+    ended_by_the_custom_timeout("create", provider.create(CreateRequest(URN, inputs, 1.0, preview=False)))
+    created = run(provider.create(CreateRequest(URN, inputs, 0.0, preview=False)))
+    news = wire({"workspace_id": ws, "quotas": {GPU: 900}})
+    update = UpdateRequest(URN, ws, created.properties, news, 1.0, [], False)
+    ended_by_the_custom_timeout("update", provider.update(update))
+    ended_by_the_custom_timeout("delete", provider.delete(DeleteRequest(URN, ws, created.properties, timeout=1.0)))

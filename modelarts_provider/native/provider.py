@@ -101,7 +101,8 @@ class ModelArtsProvider(Provider):
         self._log = log or (lambda _urn, message: lifecycle.stderr_progress(message))
         self._config: dict[str, Any] = {}
         self._located = self._locations()
-        self._quotas = quota_face.QuotasFace(self._run, self._located.of)  # recorded region/project, as workspaces
+        # quotas: the same runners, and the recorded region/project, as workspaces
+        self._quotas = quota_face.QuotasFace(self._run, self._operate, self._located.of)
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(fn, *args))
@@ -114,24 +115,24 @@ class ModelArtsProvider(Provider):
             custom_timeouts=True,
         )
 
-    async def _operate(self, operation: str, name: str, call: lifecycle.Call, fn: Callable[[], T]) -> T:
+    async def _operate(self, operation: str, subject: str, timeout: float, fn: Callable[[], T]) -> T:
         """Run one create/update/delete in the pool. With a custom timeout from the engine the
         whole operation (client lookup, every API call, retry and wait) runs under that limit, set
         in the worker thread (`run_in_executor` does not carry context variables), and one that
         the limit ended says so."""
-        if call.timeout <= 0:
+        if timeout <= 0:
             return await self._run(fn)
-        label = f"customTimeouts {operation} of {call.timeout:g}s"
+        label = f"customTimeouts {operation} of {timeout:g}s"
 
         def bounded() -> T:
-            with deadline.time_limit(call.timeout, label):
+            with deadline.time_limit(timeout, label):
                 limit = deadline.current()
                 try:
                     return fn()
                 except ModelArtsError as exc:
                     if limit is None or not limit.passed():
                         raise
-                    said = f"{operation} of workspace {name!r} did not finish within its {label}: {exc}"
+                    said = f"{operation} of {subject} did not finish within its {label}: {exc}"
                     if isinstance(exc, lifecycle.CreatedUnconfirmed):  # still partial state, with its id
                         raise lifecycle.CreatedUnconfirmed(said, exc.workspace_id, exc.outputs) from None
                     raise CustomTimeoutExceeded(said) from None
@@ -235,7 +236,10 @@ class ModelArtsProvider(Provider):
         call = self._call(request.urn, request.timeout)
         try:
             resource_id, outputs = await self._operate(
-                "create", props.get("name", ""), call, lambda: lifecycle.create(self._located.of(props), props, call)
+                "create",
+                f"workspace {props.get('name', '')!r}",
+                call.timeout,
+                lambda: lifecycle.create(self._located.of(props), props, call),
             )
         except lifecycle.CreatedUnconfirmed as exc:
             raise PartialCreate(str(exc), exc.workspace_id, self._answer(exc.outputs, secrets)) from None
@@ -271,8 +275,8 @@ class ModelArtsProvider(Provider):
         call = self._call(request.urn, request.timeout)
         outputs = await self._operate(
             "update",
-            news.get("name") or olds.get("name") or workspace_id,
-            call,
+            f"workspace {news.get('name') or olds.get('name') or workspace_id!r}",
+            call.timeout,
             lambda: lifecycle.update(self._located.of(olds, region), workspace_id, olds, news, call),
         )
         return UpdateResponse(properties=self._answer(outputs, secrets))
@@ -285,8 +289,8 @@ class ModelArtsProvider(Provider):
         olds = plain_map(request.properties)
         await self._operate(
             "delete",
-            olds.get("name") or workspace_id,
-            call,
+            f"workspace {olds.get('name') or workspace_id!r}",
+            call.timeout,
             lambda: lifecycle.delete(self._located.of(olds, region), workspace_id, olds, call),
         )
 

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from ..client import ModelArtsClient
 
 Run = Callable[..., Awaitable[Any]]
+# (operation, what it is about, the engine's custom timeout, the work): the workspace face's runner
+Operate = Callable[[str, str, float, Callable[[], Any]], Awaitable[Any]]
 __all__ = ["GET_WORKSPACE_QUOTAS", "QuotasFace", "handles", "plain", "wire"]
 
 
@@ -45,6 +47,11 @@ def handles(urn: str) -> bool:
     """Whether a request is about a WorkspaceQuotas (the type is the URN's third part)."""
     parts = urn.split("::")
     return len(parts) > 2 and parts[2].rsplit("$", 1)[-1] == WORKSPACE_QUOTAS
+
+
+def _subject(props: Mapping[str, Any]) -> str:
+    """What a message about one WorkspaceQuotas names."""
+    return f"the quotas of workspace {props.get('workspace_id')}"
 
 
 def plain(values: Mapping[str, PropertyValue]) -> dict[str, Any]:
@@ -78,8 +85,11 @@ def wire(values: Mapping[str, Any], secrets: Collection[str] = ()) -> dict[str, 
 class QuotasFace:
     """The WorkspaceQuotas calls of `ModelArtsProvider`, with its thread pool and clients."""
 
-    def __init__(self, run: Run, client: Callable[[Mapping[str, Any] | None, str | None], ModelArtsClient]) -> None:
+    def __init__(
+        self, run: Run, operate: Operate, client: Callable[[Mapping[str, Any] | None, str | None], ModelArtsClient]
+    ) -> None:
         self._run = run
+        self._operate = operate  # create/update/delete: bounded by the engine's customTimeouts
         self._client = client
 
     async def check(self, request: CheckRequest, names: Callable[[str], str]) -> CheckResponse:
@@ -99,7 +109,12 @@ class QuotasFace:
             planned = {f: props.get(f, unknown()) for f in outputs()}
             return CreateResponse(resource_id="", properties=wire(planned, secrets))
         region = props.get("region")
-        resource_id, outs = await self._run(quota_lifecycle.create, self._client(None, region), props)
+        resource_id, outs = await self._operate(
+            "create",
+            _subject(props),
+            request.timeout,
+            lambda: quota_lifecycle.create(self._client(None, region), props),
+        )
         if region and region != self._client(None, None).settings.region:
             resource_id = f"{region}/{resource_id}"  # read/update/delete find it there, as a Workspace
         return CreateResponse(resource_id=resource_id, properties=wire(outs, secrets))
@@ -131,18 +146,24 @@ class QuotasFace:
             planned = {**olds, **news, "original_quotas": unknown(), "all_quotas": unknown()}
             return UpdateResponse(properties=wire(planned, secrets))
         region, _workspace_id = split_id(request.resource_id)
-        outs = await self._run(quota_lifecycle.update, self._client(olds, region), olds, news)
+        outs = await self._operate(
+            "update",
+            _subject(olds),
+            request.timeout,
+            lambda: quota_lifecycle.update(self._client(olds, region), olds, news),
+        )
         return UpdateResponse(properties=wire(outs, secrets))
 
     async def delete(self, request: DeleteRequest) -> None:
         from .provider import split_id
 
         region, workspace_id = split_id(request.resource_id)
-        await self._run(
-            quota_lifecycle.delete,
-            self._client(plain(request.properties), region),
-            workspace_id,
-            plain(request.properties),
+        olds = plain(request.properties)
+        await self._operate(
+            "delete",
+            _subject(olds),
+            request.timeout,
+            lambda: quota_lifecycle.delete(self._client(olds, region), workspace_id, olds),
         )
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
