@@ -50,6 +50,8 @@ class Call:
     keep_unconfirmed: bool = False
     # True: the host passes `customTimeouts` (native), so messages name them, not `create_timeout`
     custom_timeouts: bool = False
+    # True: existing workspaces come in with `pulumi import` (native), there are no adopt inputs
+    imports: bool = False
 
     def seconds(self, props: Mapping[str, Any], key: str, default: float) -> float:
         """The engine's timeout wins over the resource's own timeout input and the default."""
@@ -60,6 +62,12 @@ class Call:
     def setting(self, key: str) -> str:
         """What a user raises for more time: `delete_timeout`, or `customTimeouts` delete."""
         return f"customTimeouts {key.removesuffix('_timeout')}" if self.custom_timeouts else key
+
+    def adoption(self, workspace_id: str) -> str:
+        """How a user brings an existing workspace under Pulumi on this face."""
+        if self.imports:
+            return f"`pulumi import modelarts:index:Workspace NAME {workspace_id}` to bring it under Pulumi"
+        return "set adopt_by_name=True (or adopt_id) to bring it under Pulumi"
 
 
 class CreateFailedError(WorkspaceStateError):
@@ -240,7 +248,7 @@ def _post_once_effectively(api: ModelArtsClient, props: Mapping[str, Any], timeo
             if existing.status != "DELETING":
                 raise ModelArtsError(
                     f"name: a workspace named {name!r} already exists ({existing.id}); choose another name, "
-                    "or set adopt_by_name=True (or adopt_id) to bring it under Pulumi"
+                    f"or {call.adoption(existing.id)}"
                 ) from None
             then = f"its name is needed for the new one, which was not created; {_again(call, 'create_timeout')}"
             wait_gone(api, existing.id, name, until - time.monotonic(), "its name is still held by", call, then)

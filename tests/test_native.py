@@ -444,3 +444,17 @@ def test_get_workspaces_takes_the_lookups_filters(provider: ModelArtsProvider, e
         with pytest.raises(ModelArtsError, match=re.escape(named)):
             listed(provider, **args)
     assert emu.counts()["total"] == 0
+
+
+def test_a_taken_name_points_at_pulumi_import(provider: ModelArtsProvider, emu: Emulator) -> None:
+    """The native resource has no adopt inputs: a name already taken by a workspace outside the
+    stack says how to import it instead (the dynamic face names adopt_by_name)."""
+    taken = provider._client().create_workspace({"name": "taken-ws"}).id
+    checked = run(provider.check(CheckRequest(URN, {}, wire(name="taken-ws"), b""))).inputs
+    assert checked is not None
+    with pytest.raises(ModelArtsError) as info:
+        run(provider.create(CreateRequest(URN, checked, 0.0, preview=False)))
+    said = one_line(info.value)
+    hint = f"choose another name, or `pulumi import modelarts:index:Workspace NAME {taken}`"
+    assert f"already exists ({taken}); {hint}" in said
+    assert "adopt" not in said

@@ -108,7 +108,7 @@ def test_a_post_that_lands_after_the_look_up_is_adopted_not_duplicated(emulator:
 def test_name_conflict_without_an_earlier_attempt_is_still_an_error(emulator: Emulator) -> None:
     provider: WorkspaceProvider = engine_provider(stack_config(emulator))
     provider._client().create_workspace({"name": "someone-elses"})
-    with pytest.raises(ModelArtsError, match="already exists"):
+    with pytest.raises(ModelArtsError, match=r"already exists .*, or set adopt_by_name=True \(or adopt_id\)"):
         provider.create(checked(provider, name="someone-elses"))
 
 

@@ -113,6 +113,7 @@ class ModelArtsProvider(Provider):
             timeout=timeout,
             keep_unconfirmed=True,
             custom_timeouts=True,
+            imports=True,
         )
 
     async def _operate(self, operation: str, subject: str, timeout: float, fn: Callable[[], T]) -> T:
