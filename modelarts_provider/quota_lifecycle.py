@@ -37,9 +37,9 @@ def check(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
 
 
 def plan(olds: Mapping[str, Any], news: Mapping[str, Any], default_region: str | None = None) -> Plan:
-    """A changed workspace id replaces; an unknown one is an update, not a replace: in a preview
-    it is unknown whenever the workspace is merely updated (dynamic providers cannot preview
-    their outputs), and `up` plans again with the real id. A changed region replaces, by the
+    """A changed workspace id replaces; an unknown one is an update, not a replace: `up` plans
+    again with the real id (a dynamic Workspace's `workspace_id` is its resource id, known in
+    the preview of an in-place update; other outputs of a dynamic resource are not). A changed region replaces, by the
     Workspace's rule (`canonical.region_changed`)."""
     new, old = quota_spec.normalize(unwrap(news)), unwrap(olds)
     workspace_id = new.get("workspace_id")

@@ -143,3 +143,8 @@ class Workspace(WorkspaceFace, Resource, module="modelarts", name="Workspace"):
         for key in spec.INPUT_FIELDS + spec.OUTPUT_FIELDS:
             props.setdefault(key, None)
         Resource.__init__(self, WorkspaceProvider(), resource_name, props, opts)
+        # The dynamic host has no update preview: while a workspace is updated in place, `pulumi
+        # preview` knows none of its outputs that are not inputs, so whatever is wired from
+        # `workspace_id` (a WorkspaceQuotas) would show a change. The resource id is the same value
+        # on this face and stays known.
+        self.workspace_id = self.id

@@ -157,6 +157,13 @@ class TestQuotaStack:
         emu.put_quota_raw(STATE["team"], NB, used=4)
         project.run("preview", "--refresh", "--expect-no-changes")
 
+    def test_a_workspace_updated_in_place_leaves_its_quotas_out_of_the_plan(self, project: Project) -> None:
+        """The quotas are wired from `workspace_id`: a description change plans the workspace
+        alone (on the dynamic face too, whose host has no update preview)."""
+        team = {**TEAM, "args": {**TEAM["args"], "description": "now with a description"}}
+        program(project, [team_quotas({GPU: 600, NB: 30}), DEFAULT_QUOTAS], [team])
+        assert quota_plan(project) == {"team": "update"}
+
     def test_change_puts_once_and_restores_a_removed_quota(self, emu: Emulator, project: Project) -> None:
         program(project, [team_quotas({GPU: 1200, TRAIN: 100}), DEFAULT_QUOTAS], [TEAM, TEMP])
         assert quota_plan(project) == {"team-quotas": "update", "temp": "create"}
