@@ -241,6 +241,8 @@ def _post_once_effectively(api: ModelArtsClient, props: Mapping[str, Any], timeo
                 raise
             existing = _exact(api, name)
             if existing is None:
+                if exc.error_code == NAME_TAKEN and attempt < attempts - 1:
+                    continue  # its holder was gone by the time we looked: the name is free now
                 raise
             if existing.status != "DELETING" and uncertain:
                 call.progress(f"create of {name!r}: the earlier request took effect late; using {existing.id}")
@@ -259,6 +261,9 @@ def _body(props: Mapping[str, Any], include_eps: bool) -> dict[str, Any]:
     from .client import workspace_body  # requests loads on the first API call, not at preview
 
     return workspace_body(props, include_eps)
+
+
+NAME_TAKEN = "ModelArts.7002"  # the create API's "workspace name already exists"
 
 
 def _exact(api: ModelArtsClient, name: str) -> WorkspaceSummary | None:

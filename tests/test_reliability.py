@@ -105,6 +105,27 @@ def test_a_post_that_lands_after_the_look_up_is_adopted_not_duplicated(emulator:
     assert emulator.counts()["POST"] == 2  # the lost one, and the one rejected as a duplicate
 
 
+def test_a_name_released_between_the_refusal_and_the_look_up_is_posted_again(emulator: Emulator) -> None:
+    """The POST meets "name exists" while a workspace being deleted holds the name, and that one
+    is gone by the time the provider looks it up: the name is free, so it posts again (CI saw
+    the raw 7002 error reach the user once)."""
+    provider: WorkspaceProvider = engine_provider(stack_config(emulator))
+    api = provider._client()
+    holder = api.create_workspace({"name": "released-late"}).id
+    emulator.put_workspace_raw(holder, status="DELETING")
+    real_find = api.find_by_name
+
+    def holder_gone_first(name: str) -> list[WorkspaceSummary]:
+        emulator.remove_workspace_raw(holder)  # the delete ends between the refusal and the look-up
+        return real_find(name)
+
+    api.find_by_name = holder_gone_first  # type: ignore[method-assign]
+    emulator.reset_counts()
+    created = provider.create(checked(provider, name="released-late"))
+    assert [w["id"] for w in emulator.workspaces() if w["name"] == "released-late"] == [created.id]
+    assert emulator.counts()["POST"] == 2  # refused while held, accepted once free
+
+
 def test_name_conflict_without_an_earlier_attempt_is_still_an_error(emulator: Emulator) -> None:
     provider: WorkspaceProvider = engine_provider(stack_config(emulator))
     provider._client().create_workspace({"name": "someone-elses"})
