@@ -94,22 +94,25 @@ _OBJECT_SETTINGS: dict[str, dict[str, Any]] = {
 }
 
 
+def _setting_type(name: str) -> str:
+    """The schema type of a setting, from its `Settings` annotation (string when it has none)."""
+    annotations = {f.name: str(f.type) for f in fields(Settings)}
+    return _SETTING_TYPES.get(annotations.get(name, "str").replace(" | None", ""), "string")
+
+
 def _assume_role_type() -> dict[str, Any]:
     """The fields of `assumeRole`, as `settings.ASSUME_ROLE_FIELDS` reads them."""
-    types = {"assume_role_duration": "integer"}
     return {
         "type": "object",
-        "properties": {key: {"type": types.get(name, "string")} for key, name in ASSUME_ROLE_FIELDS.items()},
+        "properties": {key: {"type": _setting_type(name)} for key, name in ASSUME_ROLE_FIELDS.items()},
         "required": ["agencyName", "domainName"],
     }
 
 
 def _config_variables() -> dict[str, Any]:
-    annotations = {f.name: str(f.type) for f in fields(Settings)}
     variables: dict[str, Any] = {}
     for key, name in config_keys().items():
-        base = annotations.get(name, "str").replace(" | None", "")
-        var = dict(_OBJECT_SETTINGS.get(name) or {"type": _SETTING_TYPES.get(base, "string")})
+        var = dict(_OBJECT_SETTINGS.get(name) or {"type": _setting_type(name)})
         env = SOURCES[name][1]
         if env:
             var["defaultInfo"] = {"environment": [env]}
