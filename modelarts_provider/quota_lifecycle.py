@@ -18,7 +18,7 @@ from .canonical import region_changed
 from .errors import ApiError, ModelArtsError, NotFoundError
 from .lifecycle import Plan, located
 from .spec import DECLARED_REGION, Failure
-from .wire import is_unknown, unwrap
+from .wire import has_unknown, is_unknown, unwrap
 
 if TYPE_CHECKING:
     from .client import ModelArtsClient
@@ -47,7 +47,7 @@ def plan(olds: Mapping[str, Any], news: Mapping[str, Any], default_region: str |
     if is_unknown(workspace_id) or workspace_id != old.get("workspace_id"):
         changed.append("workspace_id")
     quotas = new.get("quotas")
-    if quota_spec.has_unknown(quotas) or quota_spec.ints(quotas) != quota_spec.ints(old.get("quotas")):
+    if has_unknown(quotas) or quota_spec.ints(quotas) != quota_spec.ints(old.get("quotas")):
         changed.append("quotas")
     replaces = [] if is_unknown(workspace_id) or "workspace_id" not in changed else ["workspace_id"]
     if region_changed(new, old, default_region):

@@ -128,14 +128,6 @@ def ints(values: Any) -> dict[str, int]:
     return {str(k): n for k, v in values.items() if (n := whole(v)) is not None}
 
 
-def has_unknown(value: Any) -> bool:
-    if is_unknown(value):
-        return True
-    if isinstance(value, Mapping):
-        return any(has_unknown(v) for v in value.values())
-    return False
-
-
 def live_problems(workspace_id: str, declared: Mapping[str, int], live: QuotaList) -> list[str]:
     """The rules that need the live quotas: the resource exists, the value is within min..max."""
     items = live.by_resource()
