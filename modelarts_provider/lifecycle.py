@@ -271,6 +271,21 @@ def _exact(api: ModelArtsClient, name: str) -> WorkspaceSummary | None:
     return matches[0] if matches else None
 
 
+def _wait(check: Callable[[], bool], timeout: float, report: Callable[[float], None]) -> bool:
+    """`poll` for at most `timeout` and within the enclosing time limit. A check that fails
+    because that limit has run out counts as "not yet", so the wait ends with its own message."""
+
+    def checked() -> bool:
+        try:
+            return check()
+        except ModelArtsError:
+            if deadline.expired():
+                return False
+            raise
+
+    return poll(checked, deadline.left(max(timeout, 0.0)), report)
+
+
 def finish_create(
     api: ModelArtsClient, created: LiveWorkspace, props: Mapping[str, Any], timeout: float, call: Call
 ) -> LiveWorkspace:
@@ -280,18 +295,13 @@ def finish_create(
         latest: list[LiveWorkspace] = [workspace]
 
         def settled() -> bool:
-            try:
-                latest[0] = api.get_workspace(created.id)
-            except ModelArtsError:
-                if deadline.expired():  # the last check found no time left: the wait's own message
-                    return False
-                raise
+            latest[0] = api.get_workspace(created.id)
             return latest[0].status != workspace.status
 
         def report(elapsed: float) -> None:
             call.progress(f"waiting for workspace {created.name!r} ({elapsed:.0f}s)")
 
-        if not poll(settled, deadline.left(timeout), report):
+        if not _wait(settled, timeout, report):
             raise WorkspaceStateError(f"still {workspace.status} after {timeout:.0f}s")
         workspace = latest[0]
     if workspace.status == "CREATE_FAILED":
@@ -431,10 +441,6 @@ def wait_gone(api: ModelArtsClient, id_: str, name: str, timeout: float, doing: 
             workspace = api.get_workspace(id_)
         except NotFoundError:
             return True
-        except ModelArtsError:
-            if deadline.expired():  # the last check found no time left: the wait's own message
-                return False
-            raise
         if workspace.status == "DELETE_FAILED":
             failure.append(workspace.status_info or "no reason given")
             return True
@@ -443,7 +449,7 @@ def wait_gone(api: ModelArtsClient, id_: str, name: str, timeout: float, doing: 
     def report(elapsed: float) -> None:
         call.progress(f"{doing} workspace {name!r} ({id_}): still DELETING after {elapsed:.0f}s")
 
-    if not poll(gone, deadline.left(max(timeout, 0.0)), report):
+    if not _wait(gone, timeout, report):
         raise WorkspaceStateError(f"workspace {name!r} ({id_}) is still DELETING after {timeout:.0f}s; {then}")
     if failure:
         raise WorkspaceStateError(
