@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Make the `pulumi` CLI and the Python and YAML language hosts available, and print (last
-# line) the directory that holds `pulumi`.
+# Make the `pulumi` CLI and the Python, YAML, Node.js and Go language hosts available, and print
+# (last line) the directory that holds `pulumi`.
 #
-# Uses a `pulumi` already on PATH when both language hosts are next to it (or on PATH).
+# Uses a `pulumi` already on PATH when all four language hosts are next to it (or on PATH).
 # Otherwise it builds what is missing from the Go module proxy, because the CLI is not
 # published on PyPI, npm or Debian. The result is cached outside the repository, keyed by
 # version, so later runs take seconds.
@@ -22,11 +22,20 @@
 #
 # The YAML language host (github.com/pulumi/pulumi-yaml, cmd/pulumi-language-yaml) runs the
 # YAML example on the native `modelarts` plugin; v1.25.0 works with CLI v3.274.1.
+#
+# The Node.js and Go language hosts run the TypeScript and Go examples on the generated SDKs. Like
+# the Python host, they moved into modules of their own that the module proxy does not serve:
+# v3.68.0 is the last sdk/v3 release holding nodejs/cmd/pulumi-language-nodejs, v3.66.0 the last
+# holding go/pulumi-language-go. Both work with CLI v3.274.1 (the programs use the current
+# @pulumi/pulumi and Go SDK). They are added into an existing cache without rebuilding the rest.
 set -euo pipefail
 
 PULUMI_VERSION="${PULUMI_VERSION:-3.274.1}"
 LANGHOST_VERSION="${PULUMI_LANGHOST_VERSION:-3.79.0}"
 YAML_VERSION="${PULUMI_YAML_VERSION:-1.25.0}"
+NODEJS_HOST_VERSION="${PULUMI_NODEJS_HOST_VERSION:-3.68.0}"
+GO_HOST_VERSION="${PULUMI_GO_HOST_VERSION:-3.66.0}"
+HOSTS="pulumi-language-python pulumi-language-yaml pulumi-language-nodejs pulumi-language-go"
 CACHE_ROOT="${PULUMI_BUILD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modelarts-provider/pulumi}"
 OUT="$CACHE_ROOT/v$PULUMI_VERSION-lh$LANGHOST_VERSION/bin"
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -38,9 +47,11 @@ log() { echo "get-pulumi: $*" >&2; }
 if existing="$(command -v pulumi 2>/dev/null)"; then
   dir="$(dirname "$existing")"
   # Our own cached build may be on PATH already: it goes through the checks below.
-  if [ "$(cd "$dir" && pwd)" != "$(mkdir -p "$OUT" && cd "$OUT" && pwd)" ] &&
-     { [ -x "$dir/pulumi-language-python" ] || command -v pulumi-language-python >/dev/null 2>&1; } &&
-     { [ -x "$dir/pulumi-language-yaml" ] || command -v pulumi-language-yaml >/dev/null 2>&1; }; then
+  complete=yes
+  for host in $HOSTS; do
+    [ -x "$dir/$host" ] || command -v "$host" >/dev/null 2>&1 || complete=no
+  done
+  if [ "$(cd "$dir" && pwd)" != "$(mkdir -p "$OUT" && cd "$OUT" && pwd)" ] && [ "$complete" = yes ]; then
     log "using pulumi already on PATH: $existing"
     echo "$dir"
     exit 0
@@ -57,6 +68,42 @@ build_yaml_host() {
     "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$YAML_VERSION" >&2
   install -m 0755 "$work/yaml-bin/pulumi-language-yaml" "$OUT/pulumi-language-yaml.tmp"
   mv "$OUT/pulumi-language-yaml.tmp" "$OUT/pulumi-language-yaml"
+}
+
+# A language host from the sdk/v3 module of an older release, into the cache directory: $1 the
+# binary, $2 the release, $3 its directory in the module. Built like the Python host below: its
+# own .go files (no tests) in a throwaway module, with the same golang.org/x/text replace.
+build_sdk_host() {
+  log "building $1 from sdk v$2 (a minute or two the first time)"
+  mkdir -p "$work/$1"
+  cat >"$work/$1/go.mod" <<MOD
+module modelarts-provider/$1-build
+
+go 1.26
+
+require github.com/pulumi/pulumi/sdk/v3 v$2
+
+replace golang.org/x/text => golang.org/x/text v0.3.6
+MOD
+  (
+    cd "$work/$1"
+    sdk="$(go mod download -json "github.com/pulumi/pulumi/sdk/v3@v$2" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+    for file in "$sdk/$3"/*.go; do
+      case "$file" in *_test.go) ;; *) cp "$file" . ;; esac
+    done
+    chmod u+w ./*.go
+    go mod tidy >&2
+    go build -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$2" \
+      -o "$OUT/$1.tmp.$$" . >&2
+  )
+  mv -f "$OUT/$1.tmp.$$" "$OUT/$1"
+}
+
+# The hosts of other languages that an existing cache directory lacks.
+build_missing_sdk_hosts() {
+  [ -x "$OUT/pulumi-language-nodejs" ] ||
+    build_sdk_host pulumi-language-nodejs "$NODEJS_HOST_VERSION" nodejs/cmd/pulumi-language-nodejs
+  [ -x "$OUT/pulumi-language-go" ] || build_sdk_host pulumi-language-go "$GO_HOST_VERSION" go/pulumi-language-go
 }
 
 # The v3.79 Python language host from its own main.go plus plugin_target.go, into the file $1.
@@ -88,7 +135,8 @@ MOD
 }
 
 if [ -x "$OUT/pulumi" ] && [ -x "$OUT/pulumi-language-python" ] && [ -x "$OUT/pulumi-resource-pulumi-python" ] &&
-   [ -x "$OUT/pulumi-language-yaml" ] && [ -f "$OUT/$MARKER" ]; then
+   [ -x "$OUT/pulumi-language-yaml" ] && [ -x "$OUT/pulumi-language-nodejs" ] && [ -x "$OUT/pulumi-language-go" ] &&
+   [ -f "$OUT/$MARKER" ]; then
   log "using cached build in $OUT"
   echo "$OUT"
   exit 0
@@ -102,7 +150,7 @@ export GOFLAGS="${GOFLAGS:-} -mod=mod"
 export CGO_ENABLED=0
 
 if [ -x "$OUT/pulumi" ] && [ -x "$OUT/pulumi-language-python" ] && [ -x "$OUT/pulumi-resource-pulumi-python" ]; then
-  # A cache from before the language host addition or the YAML host: only those are built.
+  # A cache from before the language host addition or another host: only those are built.
   if [ ! -f "$OUT/$MARKER" ]; then
     build_langhost "$OUT/pulumi-language-python.new.$$"
     mv -f "$OUT/pulumi-language-python.new.$$" "$OUT/pulumi-language-python"
@@ -110,6 +158,7 @@ if [ -x "$OUT/pulumi" ] && [ -x "$OUT/pulumi-language-python" ] && [ -x "$OUT/pu
     touch "$OUT/$MARKER"
   fi
   [ -x "$OUT/pulumi-language-yaml" ] || build_yaml_host
+  build_missing_sdk_hosts
   echo "$OUT"
   exit 0
 fi
@@ -156,5 +205,6 @@ install -m 0755 "$sdkdir/python/dist/pulumi-resource-pulumi-python" "$OUT.tmp/pu
 rm -rf "$OUT"
 mv "$OUT.tmp" "$OUT"
 build_yaml_host
+build_missing_sdk_hosts
 "$OUT/pulumi" version >&2
 echo "$OUT"

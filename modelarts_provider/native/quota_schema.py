@@ -45,6 +45,21 @@ _PROPS: dict[str, dict[str, Any]] = {
 }
 
 
+# The fields of one quota resource, as `all_quotas` and `getWorkspaceQuotas` give them.
+_QUOTA_FIELD_DESCRIPTIONS = {
+    "resource": "Quota resource name, for example exemlProject.gpu_duration.",
+    "quota": "Current value; -1 is unlimited.",
+    "min_quota": "Lowest value allowed.",
+    "max_quota": "Highest value allowed.",
+    "used_quota": "Usage; null when the quota is -1.",
+    "name_en": "Display name in English.",
+    "name_cn": "Display name in Chinese.",
+    "unit_en": "Unit in English.",
+    "unit_cn": "Unit in Chinese.",
+    "update_time": "Last change of the value, milliseconds since the epoch.",
+}
+
+
 def outputs() -> list[str]:
     return [*quota_spec.INPUT_FIELDS, *quota_spec.OUTPUT_FIELDS]
 
@@ -57,7 +72,10 @@ def snake_names() -> set[str]:
 
 
 def _object(names: list[str], description: str) -> dict[str, Any]:
-    props = {camel(n): {"type": "integer" if n in _INTEGERS else "string"} for n in names}
+    props = {
+        camel(n): {"type": "integer" if n in _INTEGERS else "string", "description": _QUOTA_FIELD_DESCRIPTIONS[n]}
+        for n in names
+    }
     return {"type": "object", "description": description, "properties": props, "required": [camel(names[0])]}
 
 
@@ -91,13 +109,23 @@ def functions() -> dict[str, Any]:
         GET_WORKSPACE_QUOTAS: {
             "description": "Every quota resource of a workspace with its current usage.",
             "inputs": {
-                "properties": {"workspaceId": {"type": "string"}, "region": {"type": "string"}},
+                "properties": {
+                    "workspaceId": {"type": "string", "description": "The workspace whose quotas to read."},
+                    "region": {
+                        "type": "string",
+                        "description": "The workspace's region, if not the provider's (its project is looked up).",
+                    },
+                },
                 "required": ["workspaceId"],
             },
             "outputs": {
                 "properties": {
-                    "workspaceId": {"type": "string"},
-                    "quotas": {"type": "array", "items": {"$ref": f"#/types/{QUOTA_INFO}"}},
+                    "workspaceId": {"type": "string", "description": "The workspace."},
+                    "quotas": {
+                        "type": "array",
+                        "items": {"$ref": f"#/types/{QUOTA_INFO}"},
+                        "description": "Every quota resource of the workspace, with its usage.",
+                    },
                 },
                 "required": ["workspaceId", "quotas"],
             },

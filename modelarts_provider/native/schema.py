@@ -17,6 +17,9 @@ from ..settings import ASSUME_ROLE_FIELDS, SECRET_FIELDS, SOURCES, Settings
 from .values import camel
 
 PACKAGE = "modelarts"
+# Where the generated SDKs are published (scripts/gen-sdk.sh writes them to sdk/nodejs, sdk/go).
+NPM_PACKAGE = "@modelarts-provider/modelarts"
+GO_MODULE = "github.com/modelarts-provider/modelarts-provider/sdk/go"
 WORKSPACE = f"{PACKAGE}:index:Workspace"
 GRANT = f"{PACKAGE}:index:Grant"
 WORKSPACE_INFO = f"{PACKAGE}:index:WorkspaceInfo"
@@ -52,6 +55,50 @@ DESCRIPTIONS = {
     "status": "NORMAL, CREATE_FAILED, DELETING or DELETE_FAILED.",
     "create_time": "Milliseconds since the epoch.",
     "update_time": "Milliseconds since the epoch.",
+    "project_id": "Project of the workspace's region, recorded when the workspace is created or imported.",
+    "owner": "The user who created the workspace.",
+    "status_info": "Why the workspace has its status (for example why a create failed), when ModelArts says.",
+    "enterprise_project_name": "Name of the enterprise project.",
+}
+# The functions' results describe a workspace as it is, not what may be declared.
+INFO_DESCRIPTIONS = {
+    "id": "The id ModelArts gave the workspace.",
+    "name": "Name of the workspace.",
+    "description": "Description of the workspace.",
+    "auth_type": "PUBLIC, PRIVATE or INTERNAL.",
+    "enterprise_project_id": 'Enterprise project: "0" or a UUID.',
+    "grants": "Users allowed into an INTERNAL workspace.",
+}
+GRANT_DESCRIPTIONS = {
+    "user_id": "IAM user id; filled in by ModelArts when only userName is given.",
+    "user_name": "IAM user name.",
+    "user_type": "IAM (default), FEDERATE or AGENCY.",
+}
+ASSUME_ROLE_DESCRIPTIONS = {
+    "agencyName": "Name of the IAM agency to work as.",
+    "domainName": "Account (domain) name that owns the agency.",
+    "duration": "Seconds the temporary credentials last (900 to 86400).",
+}
+# Provider configuration, by setting name (`settings.SOURCES`): every key needs one.
+SETTING_DESCRIPTIONS = {
+    "region": "Default region of workspaces and lookups, for example cn-north-4.",
+    "access_key": "Access key (AK) for AK/SK request signing.",
+    "secret_key": "Secret key (SK) for AK/SK request signing.",
+    "security_token": "Security token of temporary AK/SK credentials.",
+    "project_id": "Project of the region (looked up with the credentials when not set).",
+    "domain_name": "Account (domain) name, for password authentication.",
+    "user_name": "IAM user name, for password authentication.",
+    "password": "IAM user password, for password authentication.",
+    "token": "An IAM token, used as it is (X-Auth-Token).",
+    "auth_url": "IAM endpoint URL (default: derived from the region and cloud).",
+    "insecure": "True: TLS certificates are not verified (test setups only).",
+    "max_retries": "How often a call answered 429 or 5xx is repeated (default 5); a whole number.",
+    "cloud": "Domain of the public endpoints (default myhuaweicloud.com).",
+    "modelarts_endpoint": "ModelArts endpoint URL of the provider's region (default: derived from the region).",
+    "enterprise_project_id": 'Enterprise project of workspaces created without one (default "0").',
+    "connect_timeout": "Seconds to wait for a connection (default 10).",
+    "read_timeout": "Seconds to wait for an answer (default 60).",
+    "retry_deadline": "Seconds one API call may take in all, retries included (default 100).",
 }
 # Settings types -> schema types (the dataclass annotations are strings: `from __future__`).
 _SETTING_TYPES = {"bool": "boolean", "int": "integer", "float": "number"}
@@ -104,19 +151,27 @@ def _assume_role_type() -> dict[str, Any]:
     """The fields of `assumeRole`, as `settings.ASSUME_ROLE_FIELDS` reads them."""
     return {
         "type": "object",
-        "properties": {key: {"type": _setting_type(name)} for key, name in ASSUME_ROLE_FIELDS.items()},
+        "description": "An IAM agency to work as: its temporary credentials sign the calls.",
+        "properties": {
+            key: {"type": _setting_type(name), "description": ASSUME_ROLE_DESCRIPTIONS[key]}
+            for key, name in ASSUME_ROLE_FIELDS.items()
+        },
         "required": ["agencyName", "domainName"],
     }
 
 
 def _config_variables() -> dict[str, Any]:
+    """The provider's configuration. The `HW_*` variable of a key is named in its description,
+    never as a `defaultInfo`: the plugin reads the environment itself, while SDKs generated
+    from a `defaultInfo` copy the variable into an explicit provider's inputs, which the engine
+    stores in the state (and Go's generator cannot even read one into a map)."""
     variables: dict[str, Any] = {}
     for key, name in config_keys().items():
-        var = dict(_OBJECT_SETTINGS.get(name) or {"type": _setting_type(name)})
+        var = dict(_OBJECT_SETTINGS.get(name) or {"type": _setting_type(name), "description": ""})
+        var["description"] = var["description"] or SETTING_DESCRIPTIONS[name]
         env = SOURCES[name][1]
         if env:
-            var["defaultInfo"] = {"environment": [env]}
-            var["description"] = f"{var.get('description', '')} Falls back to the environment variable {env}.".lstrip()
+            var["description"] += f" Unset: the plugin reads {env} (that value is never stored in the state)."
         if name in SECRET_FIELDS:
             var["secret"] = True
         variables[key] = var
@@ -132,15 +187,27 @@ def _info_properties(result: type | None = None) -> dict[str, Any]:
     for f in fields(result or GetWorkspaceResult):
         text = str(f.type)
         kind = _GRANTS if text.startswith("list") else {"type": "integer"} if text.startswith("int") else None
-        props[camel(f.name)] = dict(kind or {"type": "string"})
+        description = INFO_DESCRIPTIONS.get(f.name) or DESCRIPTIONS[f.name]
+        props[camel(f.name)] = {**(kind or {"type": "string"}), "description": description}
     return props
 
 
-def _function(description: str, inputs: dict[str, Any], required: list[str], outputs: dict[str, Any]) -> Any:
+def _always_there(result: type) -> list[str]:
+    """The result fields that are never null (`int | None` times are missing for some workspaces)."""
+    return sorted(camel(f.name) for f in fields(result) if "None" not in str(f.type))
+
+
+def _function(
+    description: str,
+    inputs: dict[str, Any],
+    required: list[str],
+    outputs: dict[str, Any],
+    always_there: list[str] | None = None,
+) -> Any:
     return {
         "description": description,
         "inputs": {"properties": inputs, **({"required": required} if required else {})},
-        "outputs": {"properties": outputs, "required": list(outputs)},
+        "outputs": {"properties": outputs, "required": list(outputs) if always_there is None else always_there},
     }
 
 
@@ -163,13 +230,22 @@ def _list_filters() -> dict[str, Any]:
 
 def _functions(info: dict[str, Any], maas_info: dict[str, Any]) -> dict[str, Any]:
     """The lookups (`lookups.get_*`) as schema functions."""
+    from ..lookups import GetWorkspaceResult
     from . import quota_schema
 
-    workspaces = {"workspaces": {"type": "array", "items": {"$ref": f"#/types/{WORKSPACE_INFO}"}}}
-    maas_workspaces = {"workspaces": {"type": "array", "items": {"$ref": f"#/types/{MAAS_WORKSPACE_INFO}"}}}
+    def listed(item: str, description: str) -> dict[str, Any]:
+        return {"workspaces": {"type": "array", "items": {"$ref": f"#/types/{item}"}, "description": description}}
+
+    workspaces = listed(WORKSPACE_INFO, "The matching workspaces.")
+    maas_workspaces = listed(MAAS_WORKSPACE_INFO, "The MaaS workspaces of the region.")
+    workspace_id = {"type": "string", "description": 'Workspace id (32 hex characters, or "0" for the default one).'}
     return {
         GET_WORKSPACE: _function(
-            "One workspace by id, with its grants.", {"id": {"type": "string"}, "region": _REGION_ARG}, ["id"], info
+            "One workspace by id, with its grants.",
+            {"id": workspace_id, "region": _REGION_ARG},
+            ["id"],
+            info,
+            _always_there(GetWorkspaceResult),
         ),
         GET_WORKSPACES: _function(
             "Workspaces matching every filter given, every page, in the API's order.",
@@ -179,7 +255,7 @@ def _functions(info: dict[str, Any], maas_info: dict[str, Any]) -> dict[str, Any
         ),
         GET_MAAS_WORKSPACES: _function(
             "The MaaS real-time-service workspaces of a region (the provider's by default).",
-            {"regionId": {"type": "string"}},
+            {"regionId": {"type": "string", "description": "Region to look in (default: the provider's)."}},
             [],
             maas_workspaces,
         ),
@@ -192,7 +268,7 @@ def schema() -> dict[str, Any]:
     from . import quota_schema
 
     config = _config_variables()
-    from ..lookups import GetMaasWorkspaceResult
+    from ..lookups import GetMaasWorkspaceResult, GetWorkspaceResult
 
     info = _info_properties()
     maas_info = _info_properties(GetMaasWorkspaceResult)
@@ -203,7 +279,8 @@ def schema() -> dict[str, Any]:
         "description": "ModelArts workspaces on Huawei Cloud, the native face of the modelarts-provider package.",
         "keywords": ["pulumi", "huaweicloud", "modelarts", "category/cloud"],
         "license": "Apache-2.0",
-        "meta": {"moduleFormat": "(.*)"},
+        # supportPack: the Go SDK is its own module (sdk/go/go.mod), every SDK's version is `version`.
+        "meta": {"moduleFormat": "(.*)", "supportPack": True},
         "config": {"variables": config},
         "provider": {
             "description": "Credentials and endpoints; each setting falls back to the same HW_* variable as the "
@@ -215,11 +292,23 @@ def schema() -> dict[str, Any]:
             GRANT: {
                 "type": "object",
                 "description": "A user allowed into an INTERNAL workspace: userId or userName (userId wins).",
-                "properties": {camel(f): {"type": "string"} for f in spec.GRANT_FIELDS},
+                "properties": {
+                    camel(f): {"type": "string", "description": GRANT_DESCRIPTIONS[f]} for f in spec.GRANT_FIELDS
+                },
             },
-            WORKSPACE_INFO: {"type": "object", "properties": info, "required": sorted(info)},
+            WORKSPACE_INFO: {
+                "type": "object",
+                "description": "A workspace as the functions find it.",
+                "properties": info,
+                "required": _always_there(GetWorkspaceResult),
+            },
             ASSUME_ROLE: _assume_role_type(),
-            MAAS_WORKSPACE_INFO: {"type": "object", "properties": maas_info, "required": sorted(maas_info)},
+            MAAS_WORKSPACE_INFO: {
+                "type": "object",
+                "description": "A MaaS real-time-service workspace (the fields that API returns).",
+                "properties": maas_info,
+                "required": _always_there(GetMaasWorkspaceResult),
+            },
             **quota_schema.types(),
         },
         "resources": {
@@ -234,7 +323,15 @@ def schema() -> dict[str, Any]:
             **quota_schema.resources(),
         },
         "functions": _functions(info, maas_info),
-        "language": {"python": {"packageName": "pulumi_modelarts", "respectSchemaVersion": True}},
+        "language": {
+            "python": {"packageName": "pulumi_modelarts", "respectSchemaVersion": True},
+            "nodejs": {
+                "packageName": NPM_PACKAGE,
+                "packageDescription": "Pulumi SDK of the native modelarts plugin: Huawei Cloud ModelArts workspaces.",
+                "respectSchemaVersion": True,
+            },
+            "go": {"importBasePath": f"{GO_MODULE}/{PACKAGE}", "respectSchemaVersion": True},
+        },
     }
 
 
