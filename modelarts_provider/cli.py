@@ -1,6 +1,7 @@
 """`python -m modelarts_provider workspaces list|show|quotas|adopt-code`: find workspace ids, see
 a workspace's quotas and usage, and bring existing workspaces under Pulumi. Configured by the
-same `HW_*` variables as the provider."""
+same `HW_*` variables as the provider. `python -m modelarts_provider review`: who gains or loses
+access to which workspace in a `pulumi preview --json`."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from .deadline import time_limit
 from .errors import ModelArtsError, NotFoundError
 from .models import LiveWorkspace, WorkspaceSummary
 from .quota_models import QuotaItem
+from .review import command as review_command
 from .settings import resolve
 from .spec import check_enterprise_project
 
@@ -77,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
         "workspaces to the native plugin (same names, same ids)",
     )
     migrate.add_argument("state", help="the file `pulumi stack export --file` wrote")
+    review_command.add_parser(groups)
     return parser
 
 
@@ -308,6 +311,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     The whole command, every API call in it, ends within `retryDeadline` (100 s by default).
     """
     args = _parser().parse_args(argv)
+    if args.group == "review":  # no API call: it reads a preview
+        return review_command.run(args)
     if args.command == "migrate-file":  # no API call: the ids are in the state
         with open(args.state, encoding="utf-8") as handle:
             found, urns = migration_file(json.load(handle))

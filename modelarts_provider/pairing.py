@@ -40,7 +40,7 @@ def sorted_grants(grants: list[Any]) -> list[Any]:
 
 def grants_match(declared: Sequence[Mapping[str, Any]], actual: Sequence[Mapping[str, Any]]) -> bool:
     """Same users with the same types, in any order; fields the server filled in are not drift."""
-    pairs, leftover = _pair(declared, actual)
+    pairs, leftover = pair(declared, actual)
     return len(pairs) == len(declared) and not leftover
 
 
@@ -50,10 +50,12 @@ def _matches(want: Mapping[str, Any], have: Mapping[str, Any]) -> bool:
     return have.get(field) == ident and str(have.get("user_type") or "IAM").upper() == user_type
 
 
-def _pair(
+def pair(
     declared: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]
 ) -> tuple[list[tuple[Mapping[str, Any], dict[str, Any]]], list[dict[str, Any]]]:
-    """(declared, live) pairs in declared order, and the live grants nobody declared."""
+    """(declared, live) pairs in declared order, and the live grants nobody declared. A declared
+    grant pairs with the first live one of the same user id (or name) and type, so a user declared
+    by name pairs with the server's grant that carries the id too."""
     remaining = [dict(g) for g in live]
     pairs: list[tuple[Mapping[str, Any], dict[str, Any]]] = []
     for want in declared:
@@ -69,12 +71,12 @@ def declared_view(declared: Sequence[Mapping[str, Any]], live: Sequence[Mapping[
     """The live grants in the form they were declared in, in the checked inputs' order; grants
     added out of band follow in full. Appending them (instead of sorting them in) makes a grant
     added in the console show as one added entry, not as index-by-index renames."""
-    pairs, leftover = _pair(declared, live)
+    pairs, leftover = pair(declared, live)
     return [normalize_grant(want) for want, _ in pairs] + [normalize_grant(g) for g in leftover]
 
 
 def server_view(declared: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The live grants as the server holds them (ids and names filled in), index by index
     aligned with `declared_view`."""
-    pairs, leftover = _pair(declared, live)
+    pairs, leftover = pair(declared, live)
     return [have for _, have in pairs] + leftover
