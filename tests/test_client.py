@@ -43,6 +43,7 @@ def issue_token(emu: Emulator) -> str:
 @pytest.mark.parametrize("method", ["aksk", "password", "token"])
 def test_every_operation_with_each_way_in(emulator: Emulator, method: str) -> None:
     extra = {"token": issue_token(emulator)} if method == "token" else {}
+    emulator.config.maas_any_region = True  # the MaaS call outside CN-Hong Kong (assumption maas-region)
     client = ModelArtsClient(settings_for(emulator, method, **extra))
     created = client.create_workspace(
         {"name": f"ws-{method}", "description": "d", "auth_type": "INTERNAL", "grants": [{"user_name": "alice"}]}

@@ -37,6 +37,10 @@ SKIPPED: dict[tuple[str, str], str] = {
         "names a real region's endpoint; tests/e2e/test_regions.py runs a stack over two regions with "
         "the same map (HW_MODELARTS_ENDPOINTS form) against two emulators"
     ),
+    ("docs/emulator.md", "python -m modelarts_provider workspaces list"): (
+        "WORKSPACE_ID is the reader's own; tests/test_quotas.py (test_cli_quotas_table_and_json) runs "
+        "`workspaces quotas` against the emulator and tests/test_cli.py `workspaces list`"
+    ),
     ("docs/reliability.md", "RELIABILITY_FIGURES="): (
         "runs the fault and load suites themselves (minutes); CI runs them on every change anyway"
     ),

@@ -363,9 +363,11 @@ def test_create_error_messages_name_the_field(client: Client) -> None:
 
 
 def test_create_success_shape(client: Client) -> None:
+    """The answer has every field of the create page's response table, `grants` included
+    (assumption create-answer-grants: the table and the SDK list it, the example does not)."""
     ws = client.create_ok("my_ws-1", description="desc", auth_type="Private", extra_field="ignored")
     assert re.fullmatch(r"[0-9a-f]{32}", ws["id"])
-    assert "grants" not in ws
+    assert ws.pop("grants") == []
     assert ws["name"] == "my_ws-1" and ws["description"] == "desc"
     assert ws["auth_type"] == "private"
     assert ws["status"] == "NORMAL" and ws["status_info"] == ""
@@ -384,9 +386,29 @@ def test_create_accepts_chinese_names_and_eps_uuid(client: Client) -> None:
     assert ws["enterprise_project_id"] == eps and ws["enterprise_project_name"] == "eps-0aab0091"
 
 
+def test_create_answer_without_grants(emu: Emulator, client: Client) -> None:
+    """`create_answer_grants=False` answers like the create page's example: no `grants` key."""
+    emu.config.create_answer_grants = False
+    ws = client.create_ok("no-grants-answer", auth_type="INTERNAL", grants=[{"user_name": "alice"}])
+    assert "grants" not in ws
+    assert client.get(ws["id"]).json()["grants"][0]["user_name"] == "alice"
+    emu.config.create_answer_grants = True
+    ws = client.create_ok("grants-answer", auth_type="INTERNAL", grants=[{"user_name": "alice"}])
+    assert [g["user_name"] for g in ws["grants"]] == ["alice"] and ws["grants"][0]["user_id"]
+
+
 def test_create_duplicate_name(client: Client) -> None:
     client.create_ok("dup-name")
     assert_error(client.create({"name": "dup-name"}), 400, "ModelArts.7002")
+
+
+def test_taken_name_code_is_an_option(emu: Emulator, client: Client) -> None:
+    """No vendor source names the taken-name code (assumption taken-name-code): tests choose it."""
+    emu.config.taken_name_code = "ModelArts.0104"
+    ws = client.create_ok("dup-other")
+    assert_error(client.create({"name": "dup-other"}), 400, "ModelArts.0104")
+    other = client.create_ok("dup-other-2")
+    assert_error(client.put(other["id"], {"name": ws["name"]}), 400, "ModelArts.0104")
 
 
 def test_create_quota(emu: Emulator, client: Client) -> None:
@@ -602,7 +624,27 @@ def test_list_shows_deleting_and_failed(emu: Emulator, client: Client) -> None:
 # -- MaaS -------------------------------------------------------------------------------------------
 
 
+def test_maas_only_in_cn_hong_kong(emu: Emulator, client: Client) -> None:
+    """The vendor: "only supported in CN-Hong Kong". Elsewhere the emulator answers like a gateway
+    without the API (assumption maas-region), before looking at the credentials."""
+    url = f"{emu.url}/v1/{emu.config.project_id}/maas/services/workspace/{emu.config.region}"
+    assert emu.config.region != "ap-southeast-1"
+    assert_error(client.session.get(url, timeout=TIMEOUT), 404, "APIGW.0101")
+    assert_error(requests.get(url, timeout=TIMEOUT), 404, "APIGW.0101")
+    emu.config.maas_any_region = True
+    assert client.session.get(url, timeout=TIMEOUT).status_code == 200
+
+
+def test_maas_in_cn_hong_kong() -> None:
+    config = EmulatorConfig(region="ap-southeast-1")
+    with Emulator(config) as hk:
+        answer = aksk(hk, "GET", f"/v1/{config.project_id}/maas/services/workspace/ap-southeast-1")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["count"] == 1 and answer.json()["workspaces"][0]["id"] == "0"
+
+
 def test_maas_workspaces(emu: Emulator, client: Client) -> None:
+    emu.config.maas_any_region = True
     emu.config.delete_duration = 60
     kept = client.create_ok("maas-kept")
     gone = client.create_ok("maas-deleting")

@@ -5,6 +5,7 @@ without API calls, the same lifecycle as the dynamic face, and a schema matching
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -31,8 +32,14 @@ from tests.test_native import configured, pv, run
 
 URN = "urn:pulumi:dev::proj::modelarts:index:WorkspaceQuotas::q"
 GPU = "exemlProject.gpu_duration"
-NB = "notebook.instances"
+NB = "notebook.instances"  # invented quota resources: this module's emulator turns them on
 TRAIN = "trainJob.gpu_duration"
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with Emulator(EmulatorConfig(delete_duration=0.3, invented_quotas=True)) as emu:
+        yield emu
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import dill
@@ -30,10 +31,19 @@ from tests.conftest import hw_env, settings_for
 from tests.test_provider import engine_built, stack_config
 
 GPU = "exemlProject.gpu_duration"  # the vendor's documented example
+# Two of the emulator's INVENTED quota resources (no vendor source lists them): this module's
+# emulator turns them on to meet a catalogue of several items, one whose range excludes -1.
 NB = "notebook.instances"  # range 1..100, default 20: -1 is outside it
 TRAIN = "trainJob.gpu_duration"
 QUOTA_PUT = "PUT /v1/{project_id}/workspaces/{id}/quotas"
 QUOTA_GET = "GET /v1/{project_id}/workspaces/{id}/quotas"
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    """The shared fixture's emulator with the invented quota resources switched on."""
+    with Emulator(EmulatorConfig(delete_duration=0.3, invented_quotas=True)) as emu:
+        yield emu
 
 
 @pytest.fixture
@@ -83,6 +93,20 @@ def test_get_serves_the_vendor_fields_and_the_documented_example_on_workspace_0(
         assert all(isinstance(item[k], int) for k in ("quota", "min_quota", "max_quota", "update_time"))
         assert item["update_time"] == workspace_0.create_time  # never modified: the creation time
         assert (item["used_quota"] is None) == (item["quota"] == -1)
+
+
+def test_by_default_the_catalogue_is_the_documented_item_only() -> None:
+    """Without `invented_quotas` every workspace has exactly the one quota resource the vendor
+    documents, and a PUT naming an invented one is refused like any unknown resource."""
+    with Emulator(EmulatorConfig()) as plain_emu:
+        api = ModelArtsClient(settings_for(plain_emu))
+        ws = api.create_workspace({"name": "documented-only"}).id
+        for workspace in ("0", ws):
+            assert list(api.get_workspace_quotas(workspace).by_resource()) == [GPU]
+        with pytest.raises(ApiError, match=f"{TRAIN!r} is not a quota resource"):
+            api.update_workspace_quotas(ws, {TRAIN: 5})
+        plain_emu.config.invented_quotas = True
+        assert {GPU, TRAIN, NB} <= set(api.get_workspace_quotas(ws).by_resource())
 
 
 def test_a_new_workspace_has_quotas_from_its_creation_time(api: ModelArtsClient, ws: str) -> None:

@@ -46,10 +46,31 @@ def _parser(defaults: EmulatorConfig) -> argparse.ArgumentParser:
         "--delete-duration", type=float, default=defaults.delete_duration, help="seconds a workspace stays DELETING"
     )
     parser.add_argument("--latency", type=float, default=defaults.latency, help="seconds added to every request")
-    parser.add_argument(
-        "--loss", type=float, default=defaults.loss, help="share of requests lost at random (0-1)"
-    )
+    parser.add_argument("--loss", type=float, default=defaults.loss, help="share of requests lost at random (0-1)")
     parser.add_argument("--loss-seed", type=int, default=defaults.loss_seed, help="seed of the random losses")
+    parser.add_argument(
+        "--taken-name-code",
+        default=defaults.taken_name_code,
+        metavar="CODE",
+        help="error_code answered when a workspace name is taken (no vendor source names it; default: ModelArts.7002)",
+    )
+    parser.add_argument(
+        "--create-answer-grants",
+        action=argparse.BooleanOptionalAction,
+        default=defaults.create_answer_grants,
+        help="whether the create answer carries `grants` (the vendor's response table does, its example does not)",
+    )
+    parser.add_argument(
+        "--maas-any-region",
+        action="store_true",
+        help="answer the MaaS workspace call in any region (the vendor: CN-Hong Kong, ap-southeast-1, only)",
+    )
+    parser.add_argument(
+        "--invented-quotas",
+        action="store_true",
+        help="add five INVENTED quota resources (no vendor source lists them) to the one documented "
+        "one, exemlProject.gpu_duration; for tests that need more than one quota item",
+    )
     parser.add_argument("--verbose", action="store_true", help="log method, path and status of each request to stderr")
     return parser
 

@@ -23,6 +23,8 @@ USER_TYPES = ("IAM", "FEDERATE", "AGENCY")
 MAX_DESCRIPTION = 256
 MAX_GRANTS = 500
 SORT_KEYS = ("name", "update_time", "status")
+# Assumption list-limit (docs/emulator.md): the SDK gives `limit` a default of 1000 and no range;
+# the emulator accepts 1 to 1000 and answers 0104 outside it.
 LIST_LIMIT_MAX = 1000
 
 
@@ -149,7 +151,10 @@ def new_workspace(body: Any) -> NewWorkspace:
 
 
 def workspace_change(body: Any) -> WorkspaceChange:
-    """A modify body; the enterprise project cannot be changed."""
+    """A modify body; the enterprise project cannot be changed.
+
+    Assumption put-enterprise-project (docs/emulator.md): the modify page does not list
+    enterprise_project_id; the emulator refuses it with 0104 whatever its value."""
     body = _object(body)
     if "enterprise_project_id" in body:
         raise BadParameter("enterprise_project_id cannot be changed")
@@ -169,6 +174,8 @@ def list_query(params: Mapping[str, str]) -> ListQuery:
     order = params.get("order", "desc")
     if order not in ("asc", "desc"):
         raise BadParameter("order must be asc or desc")
+    # Assumption filter-accessible (docs/emulator.md): a boolean; the emulator takes true/false in
+    # any case and answers 0104 for anything else.
     accessible = params.get("filter_accessible", "false").lower()
     if accessible not in ("true", "false"):
         raise BadParameter("filter_accessible must be true or false")

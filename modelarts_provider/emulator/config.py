@@ -38,6 +38,7 @@ class EmulatorConfig:
     policies: dict[str, frozenset[str]] = field(default_factory=dict)
     token_lifetime: float = 86400.0
     # How long a deleted workspace shows DELETING before it is gone (or DELETE_FAILED).
+    # Assumption delete-duration (docs/emulator.md): the pages say DELETING comes first, not for how long.
     delete_duration: float = 1.0
     # Added to every non-admin request before it is processed.
     latency: float = 0.0
@@ -45,10 +46,27 @@ class EmulatorConfig:
     # drawn from a generator seeded with loss_seed.
     loss: float = 0.0
     loss_seed: int | None = None
+    # Assumption workspace-limit (docs/emulator.md): no source publishes the number of
+    # workspaces a project may hold; past it a create answers ModelArts.7006.
     max_workspaces: int = 1000
     # Largest accepted |now - X-Sdk-Date|, in seconds.
     sdk_date_skew: float = 900.0
     lockout_after: int = 5
     lockout_seconds: float = 300.0
+    # Where the vendor is silent or contradicts itself the emulator still has to answer
+    # something: these options choose, and docs/emulator.md lists every such assumption.
+    # Assumption taken-name-code: no source names the code of "workspace name already exists";
+    # None answers errors.WorkspaceNameExists' own (7002), a test may choose another.
+    taken_name_code: str | None = None
+    # Assumption create-answer-grants: the create page's response table and the official SDK's
+    # CreateWorkspaceResponse list `grants`, the page's example answer has none.
+    create_answer_grants: bool = True
+    # Assumption maas-region: the vendor's MaaS workspace page says "only supported in CN-Hong
+    # Kong" (ap-southeast-1); elsewhere the emulator answers like an API not published there.
+    # True answers the call in any region (tests running in the default region).
+    maas_any_region: bool = False
+    # Five quota resources no vendor source documents (invented: emulator/quotas.py) next to the
+    # one the vendor documents, for tests that need a catalogue of more than one item.
+    invented_quotas: bool = False
     # One stderr line per request (method, path, status); never headers or bodies.
     verbose: bool = False

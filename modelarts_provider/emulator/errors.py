@@ -64,7 +64,14 @@ class WorkspaceNotFound(CodedError):
 
 
 class WorkspaceNameExists(CodedError):
+    """A workspace already has the name. Assumption taken-name-code (docs/emulator.md): no vendor
+    source names this code; the emulator answers 7002 unless a test chooses another
+    (`EmulatorConfig.taken_name_code`), so the provider is proven not to depend on it."""
+
     STATUS, CODE, MESSAGE = 400, "ModelArts.7002", "workspace name already exists"
+
+    def __init__(self, code: str | None = None) -> None:
+        ErrorAnswer.__init__(self, self.STATUS, code or self.CODE, self.MESSAGE)
 
 
 class WorkspaceStatusAbnormal(CodedError):

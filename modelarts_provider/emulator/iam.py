@@ -53,7 +53,10 @@ class UserDirectory:
             self._names_by_id.setdefault(user_id, user_name)
 
     def resolve(self, user_id: str | None, user_name: str | None) -> tuple[str, str]:
-        """Complete a grant's (id, name); the id wins when both are given."""
+        """Complete a grant's (id, name); the id wins when both are given.
+
+        Assumption grant-users (docs/emulator.md): the pages do not say what a grant naming a
+        user who does not exist gives; the emulator accepts any user and makes up the other half."""
         with self._lock:
             if user_id:
                 name = self._names_by_id.get(user_id) or user_name or f"iam-user-{user_id[:8]}"

@@ -148,13 +148,32 @@ def get_quotas(state: State, request: Request, params: dict[str, str], caller: P
 
 def update_quotas(state: State, request: Request, params: dict[str, str], caller: Principal) -> Any:
     body = request.json()  # unreadable JSON first, the workspace's errors next, then the body's
-    return state.quotas.update(params["id"], lambda: quotas.requested_quotas(body))
+    return state.quotas.update(params["id"], lambda known: quotas.requested_quotas(body, known))
 
 
 def maas_workspaces(state: State, request: Request, params: dict[str, str], caller: Principal) -> Any:
+    # Assumption maas-region-id (docs/emulator.md): the page does not say what a region_id other
+    # than the endpoint's own gives; the emulator answers 400 ModelArts.0104.
     if params["region_id"] != state.config.region:
         raise BadParameter(f"region_id {params['region_id'][:64]!r} is not this endpoint's region")
     return state.store.maas()
+
+
+def _maas_region_only(handler: Handler) -> Handler:
+    """The MaaS workspace call exists "only in CN-Hong Kong" (the vendor's page).
+
+    Assumption maas-region (docs/emulator.md): the page does not say what other regions answer;
+    the emulator answers like a gateway without the API (404 APIGW.0101), before authenticating."""
+
+    def handle(state: State, request: Request, params: dict[str, str]) -> Response:
+        if not state.config.maas_any_region and state.config.region not in MAAS_REGIONS:
+            raise ApiNotFound()
+        return handler(state, request, params)
+
+    return handle
+
+
+MAAS_REGIONS = frozenset({"ap-southeast-1"})  # CN-Hong Kong
 
 
 # Each ModelArts call with the action the vendor's permission pages name for it.
@@ -184,6 +203,9 @@ _TABLE: tuple[tuple[str, Mapping[str, Handler]], ...] = (
             "PUT": _modelarts(policy.WORKSPACE_UPDATE_QUOTAS, update_quotas),
         },
     ),
-    ("/v1/{project_id}/maas/services/workspace/{region_id}", {"GET": _modelarts(None, maas_workspaces)}),
+    (
+        "/v1/{project_id}/maas/services/workspace/{region_id}",
+        {"GET": _maas_region_only(_modelarts(None, maas_workspaces))},
+    ),
 )
 ROUTES: tuple[Route, ...] = tuple(Route(template, _compile(template), handlers) for template, handlers in _TABLE)

@@ -22,6 +22,6 @@ class State:
         self.iam = Iam(config, self.lock, self.users)
         self.authn = CallerCheck(config, self.lock, self.iam)
         self.store = WorkspaceStore(config, self.lock, self.users)
-        self.quotas = QuotaStore(self.lock, self.store.status_of)
+        self.quotas = QuotaStore(self.lock, self.store.status_of, lambda: config.invented_quotas)
         self.faults = FaultSet(self.lock)
         self.counters = RequestCounters(self.lock)

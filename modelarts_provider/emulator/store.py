@@ -163,7 +163,8 @@ class WorkspaceStore:
             self._settle()
             grants = self._resolve(new.grants)
             if self._name_taken(new.name):
-                raise WorkspaceNameExists()
+                raise WorkspaceNameExists(self._config.taken_name_code)
+            # Assumption workspace-limit: the limit behind 7006 is not published (config.py).
             if sum(1 for key in self._items if key != DEFAULT_ID) >= self._config.max_workspaces:
                 raise WorkspaceLimitExceeded(self._config.max_workspaces)
             stamp = now_ms()
@@ -183,7 +184,8 @@ class WorkspaceStore:
                 ws.status = CREATE_FAILED
                 ws.status_info = "emulated failure: creating the workspace failed"
             self._items[ws.id] = ws
-            return ws.public(with_grants=False)
+            # Assumption create-answer-grants: the response table lists grants, the example has none.
+            return ws.public(with_grants=self._config.create_answer_grants)
 
     def get(self, workspace_id: str) -> dict[str, Any]:
         with self._lock:
@@ -223,7 +225,7 @@ class WorkspaceStore:
             auth_type = change.auth_type or ws.auth_type
             grants = self._resolve(change.grants)
             if self._name_taken(name, except_id=ws.id):
-                raise WorkspaceNameExists()
+                raise WorkspaceNameExists(self._config.taken_name_code)
             ws.name = name
             if change.description is not None:
                 ws.description = change.description
@@ -251,6 +253,8 @@ class WorkspaceStore:
         use (public ones, its own, and internal ones that grant it)."""
         with self._lock:
             self._settle()
+            # Assumption name-filter (docs/emulator.md): `name` is a "fuzzy" match; the emulator
+            # matches any part of the name, ignoring case.
             items = [
                 ws
                 for ws in self._items.values()
@@ -336,4 +340,3 @@ def _accessible(ws: StoredWorkspace, caller: str) -> bool:
     if auth_type == "PUBLIC" or ws.owner == caller:
         return True
     return auth_type == "INTERNAL" and any(grant.get("user_name") == caller for grant in ws.grants)
-

@@ -25,7 +25,7 @@ pulumi.export("maas", [w.name for w in ma.get_maas_workspaces().workspaces])
 
 
 def test_lookups_with_plain_values_and_outputs(tmp_path: Path) -> None:
-    with Emulator(EmulatorConfig()) as emu:
+    with Emulator(EmulatorConfig(region="ap-southeast-1")) as emu:  # MaaS: CN-Hong Kong only
         project = Project.create(tmp_path / "lookups", hw_env(emu))
         (project.root / "__main__.py").write_text(PROGRAM)
         project.up()
