@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from . import deadline, transport
+from . import api_trace, deadline, transport
 from .auth import Authenticator
 from .errors import AuthenticationError, ResponseError, TransportError, api_error_for
 from .gate import gate_for
@@ -183,12 +183,14 @@ class ApiCaller:
             attempts += 1
             response: requests.Response | None = None
             failure: transport.NoAnswer | None = None
+            attempt_started = time.monotonic()
             try:
                 response = self._request(call, end)
             except transport.NoAnswer as exc:
                 failure = exc
                 outcome = Outcome(not_sent=exc.not_sent, curable=exc.curable)
             except transport.BadAnswer as exc:
+                self._trace(call, f"unusable answer ({exc})", None, attempt_started, attempts, "giving up")
                 raise ResponseError(f"{operation}: {exc}") from None
             else:
                 header = response.headers.get("Retry-After")
@@ -204,6 +206,8 @@ class ApiCaller:
                 can_renew=can_renew,
                 backoff_delay=backoff(attempts - 1),
             )
+            if s.debug:
+                self._trace_attempt(call, response, failure, attempt_started, attempts, decision)
             if decision.action == "done" and response is not None:
                 return response
             if decision.action == "renew" and response is not None and isinstance(auth, Authenticator):
@@ -219,6 +223,40 @@ class ApiCaller:
             elif failure is not None:
                 log.info("%s: %s, retrying in %.1fs", operation, failure.reason, decision.delay)
             time.sleep(decision.delay)
+
+    def _trace_attempt(
+        self,
+        call: CallRequest,
+        response: requests.Response | None,
+        failure: transport.NoAnswer | None,
+        started: float,
+        attempt: int,
+        decision: Decision,
+    ) -> None:
+        """The debug line of one attempt: what came back and what happens next."""
+        request_id: str | None = None
+        if response is None:
+            outcome = f"no answer ({failure.reason if failure is not None else 'unknown'})"
+        elif response.status_code < 400:
+            outcome = str(response.status_code)
+            request_id = _printable(response.headers.get("X-Request-Id"), 128)
+        else:
+            code, _msg, request_id = _error_fields(response)
+            outcome = f"{response.status_code} {code}" if code else str(response.status_code)
+        then = {
+            "done": None,
+            "renew": "token rejected, fetching a new one",
+            "fail": f"giving up ({decision.why})" if decision.why not in ("", "answer") else None,
+        }.get(decision.action, f"retrying in {decision.delay:.1f}s")
+        self._trace(call, outcome, request_id, started, attempt, then)
+
+    def _trace(
+        self, call: CallRequest, outcome: str, request_id: str | None, started: float, attempt: int, then: str | None
+    ) -> None:
+        if self.settings.debug:
+            where = api_trace.target(call.url, call.params)
+            elapsed = time.monotonic() - started
+            api_trace.emit(api_trace.line(call.method, where, outcome, request_id, elapsed, attempt, then))
 
     def _failure(
         self,

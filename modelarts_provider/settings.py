@@ -47,6 +47,7 @@ SOURCES: dict[str, tuple[str | None, str | None]] = {
     "connect_timeout": ("modelarts:connectTimeout", None),
     "read_timeout": ("modelarts:readTimeout", None),
     "retry_deadline": ("modelarts:retryDeadline", "HW_MODELARTS_RETRY_DEADLINE"),
+    "debug": ("modelarts:debug", "HW_MODELARTS_DEBUG"),
 }
 
 SECRET_FIELDS = frozenset({"secret_key", "security_token", "password", "token"})
@@ -89,6 +90,9 @@ class Settings:
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     retry_deadline: float = 100.0
+    # One stderr line per API call attempt (method, path, status, request id, duration, retries),
+    # never a header or a body: what a first contact with the real service needs to see.
+    debug: bool = False
 
     @property
     def auth_method(self) -> str:
@@ -277,7 +281,7 @@ def _assume_role_fields(config: Mapping[str, Any]) -> dict[str, tuple[str, Any]]
 
 def _converted(name: str, source: str, value: Any) -> Any:
     """One setting's value in its type, or a ConfigurationError naming where it came from."""
-    if name == "insecure":
+    if name in {"insecure", "debug"}:
         return _as_bool(source, value)
     if name == "max_retries":
         return _as_number(source, value, int, 0)

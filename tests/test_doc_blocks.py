@@ -41,6 +41,10 @@ SKIPPED: dict[tuple[str, str], str] = {
         "WORKSPACE_ID is the reader's own; tests/test_quotas.py (test_cli_quotas_table_and_json) runs "
         "`workspaces quotas` against the emulator and tests/test_cli.py `workspaces list`"
     ),
+    ("docs/configuration.md", "HW_MODELARTS_DEBUG=1 pulumi up"): (
+        "the reader's own stack; tests/e2e/test_debug_switch.py runs `pulumi up` with the switch on both "
+        "faces and tests/test_debug_switch.py the CLI line with HW_MODELARTS_DEBUG=1"
+    ),
     ("docs/reliability.md", "RELIABILITY_FIGURES="): (
         "runs the fault and load suites themselves (minutes); CI runs them on every change anyway"
     ),

@@ -105,10 +105,19 @@ def test_a_post_that_lands_after_the_look_up_is_adopted_not_duplicated(emulator:
     assert emulator.counts()["POST"] == 2  # the lost one, and the one rejected as a duplicate
 
 
-def test_a_name_released_between_the_refusal_and_the_look_up_is_posted_again(emulator: Emulator) -> None:
+# The taken-name code no vendor source names (assumption taken-name-code): the emulator's 7002,
+# the generic parameter error, and a code nobody knows. The provider must not depend on it.
+TAKEN_NAME_CODES = [None, "ModelArts.0104", "ModelArts.9999"]
+
+
+@pytest.mark.parametrize("code", TAKEN_NAME_CODES)
+def test_a_name_released_between_the_refusal_and_the_look_up_is_posted_again(
+    emulator: Emulator, code: str | None
+) -> None:
     """The POST meets "name exists" while a workspace being deleted holds the name, and that one
     is gone by the time the provider looks it up: the name is free, so it posts again (CI saw
-    the raw 7002 error reach the user once)."""
+    the raw 7002 error reach the user once), whatever code the refusal carried."""
+    emulator.config.taken_name_code = code
     provider: WorkspaceProvider = engine_provider(stack_config(emulator))
     api = provider._client()
     holder = api.create_workspace({"name": "released-late"}).id
@@ -126,11 +135,58 @@ def test_a_name_released_between_the_refusal_and_the_look_up_is_posted_again(emu
     assert emulator.counts()["POST"] == 2  # refused while held, accepted once free
 
 
-def test_name_conflict_without_an_earlier_attempt_is_still_an_error(emulator: Emulator) -> None:
+@pytest.mark.parametrize("code", TAKEN_NAME_CODES)
+def test_name_conflict_without_an_earlier_attempt_is_still_an_error(emulator: Emulator, code: str | None) -> None:
+    emulator.config.taken_name_code = code
     provider: WorkspaceProvider = engine_provider(stack_config(emulator))
     provider._client().create_workspace({"name": "someone-elses"})
+    emulator.reset_counts()
     with pytest.raises(ModelArtsError, match=r"already exists .*, or set adopt_by_name=True \(or adopt_id\)"):
         provider.create(checked(provider, name="someone-elses"))
+    assert emulator.counts()["POST"] == 1
+
+
+@pytest.mark.parametrize("code", TAKEN_NAME_CODES)
+def test_a_lost_create_is_adopted_not_duplicated_whatever_the_taken_name_code(
+    emulator: Emulator, code: str | None
+) -> None:
+    """The first POST lands but its answer is lost; the look-up misses it (a lagging list), so the
+    provider posts again and meets the taken name: it adopts its own workspace."""
+    emulator.config.taken_name_code = code
+    provider: WorkspaceProvider = engine_provider(stack_config(emulator))
+    api = provider._client()
+    real_find = api.find_by_name
+    looked = []
+
+    def lagging_find(name: str) -> list[WorkspaceSummary]:
+        looked.append(name)
+        return [] if len(looked) == 1 else real_find(name)
+
+    api.find_by_name = lagging_find  # type: ignore[method-assign]
+    emulator.add_fault(Fault(kind="lost_response", method="POST"))
+    created = provider.create(checked(provider, name="lost-then-taken"))
+    assert [w["id"] for w in emulator.workspaces() if w["name"] == "lost-then-taken"] == [created.id]
+
+
+def test_a_refusal_that_is_no_taken_name_is_not_posted_again(emulator: Emulator) -> None:
+    """A documented code with another meaning (7006: too many workspaces) is reported at once."""
+    provider: WorkspaceProvider = engine_provider(stack_config(emulator))
+    emulator.add_fault(Fault("status", method="POST", status=400, error_code="ModelArts.7006", count=None))
+    emulator.reset_counts()
+    with pytest.raises(ModelArtsError, match=r"ModelArts\.7006"):
+        provider.create(checked(provider, name="over-the-limit"))
+    assert emulator.counts()["POST"] == 1
+
+
+def test_an_unknown_refusal_with_no_holder_is_posted_once_more_then_reported(emulator: Emulator) -> None:
+    """A 400 whose code says nothing the provider knows, with no workspace of that name: it may
+    be a taken name whose holder just went, so it is posted once more, and then reported."""
+    provider: WorkspaceProvider = engine_provider(stack_config(emulator))
+    emulator.add_fault(Fault("status", method="POST", status=400, error_code="ModelArts.0104", count=None))
+    emulator.reset_counts()
+    with pytest.raises(ModelArtsError, match=r"ModelArts\.0104"):
+        provider.create(checked(provider, name="refused-twice"))
+    assert emulator.counts()["POST"] == 2
 
 
 def test_an_answer_about_another_workspace_is_an_error(emulator: Emulator) -> None:

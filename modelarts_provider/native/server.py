@@ -24,7 +24,7 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc, status_pb2
 
-from .. import __version__
+from .. import __version__, api_trace
 from ..errors import ModelArtsError
 from .provider import ModelArtsProvider, PartialCreate
 
@@ -110,7 +110,9 @@ class EngineLog:
 
 async def serve(engine_address: str) -> None:
     """Serve until the engine is done with us: it sends SIGINT (then SIGKILL after 5 s)."""
-    provider = ModelArtsProvider(log=EngineLog(engine_address))
+    log = EngineLog(engine_address)
+    provider = ModelArtsProvider(log=log)
+    api_trace.send_to(lambda line: log("", line))  # the debug switch's lines: stderr is hidden
     server = grpc.aio.server(options=_GRPC_OPTIONS)
     servicer = Servicer(sys.argv[1:], __version__, provider, engine_address=engine_address)
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
