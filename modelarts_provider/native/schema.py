@@ -99,6 +99,7 @@ SETTING_DESCRIPTIONS = {
     "connect_timeout": "Seconds to wait for a connection (default 10).",
     "read_timeout": "Seconds to wait for an answer (default 60).",
     "retry_deadline": "Seconds one API call may take in all, retries included (default 100).",
+    "debug": "True: every API call is printed (method, path, status, request id, duration, retries; no secret).",
 }
 # Settings types -> schema types (the dataclass annotations are strings: `from __future__`).
 _SETTING_TYPES = {"bool": "boolean", "int": "integer", "float": "number"}

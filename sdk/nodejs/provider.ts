@@ -93,6 +93,7 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["authUrl"] = args?.authUrl;
             resourceInputs["cloud"] = args?.cloud;
             resourceInputs["connectTimeout"] = pulumi.output(args?.connectTimeout).apply(JSON.stringify);
+            resourceInputs["debug"] = pulumi.output(args?.debug).apply(JSON.stringify);
             resourceInputs["domainName"] = args?.domainName;
             resourceInputs["endpoint"] = args?.endpoint;
             resourceInputs["endpoints"] = pulumi.output(args?.endpoints).apply(JSON.stringify);
@@ -140,6 +141,10 @@ export interface ProviderArgs {
      * Seconds to wait for a connection (default 10).
      */
     connectTimeout?: pulumi.Input<number | undefined>;
+    /**
+     * True: every API call is printed (method, path, status, request id, duration, retries; no secret). Unset: the plugin reads HW_MODELARTS_DEBUG (that value is never stored in the state).
+     */
+    debug?: pulumi.Input<boolean | undefined>;
     /**
      * Account (domain) name, for password authentication. Unset: the plugin reads HW_DOMAIN_NAME (that value is never stored in the state).
      */

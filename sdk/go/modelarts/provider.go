@@ -89,6 +89,8 @@ type providerArgs struct {
 	Cloud *string `pulumi:"cloud"`
 	// Seconds to wait for a connection (default 10).
 	ConnectTimeout *float64 `pulumi:"connectTimeout"`
+	// True: every API call is printed (method, path, status, request id, duration, retries; no secret). Unset: the plugin reads HW_MODELARTS_DEBUG (that value is never stored in the state).
+	Debug *bool `pulumi:"debug"`
 	// Account (domain) name, for password authentication. Unset: the plugin reads HW_DOMAIN_NAME (that value is never stored in the state).
 	DomainName *string `pulumi:"domainName"`
 	// ModelArts endpoint URL of the provider's region (default: derived from the region). Unset: the plugin reads HW_MODELARTS_ENDPOINT (that value is never stored in the state).
@@ -133,6 +135,8 @@ type ProviderArgs struct {
 	Cloud pulumi.StringPtrInput
 	// Seconds to wait for a connection (default 10).
 	ConnectTimeout pulumi.Float64PtrInput
+	// True: every API call is printed (method, path, status, request id, duration, retries; no secret). Unset: the plugin reads HW_MODELARTS_DEBUG (that value is never stored in the state).
+	Debug pulumi.BoolPtrInput
 	// Account (domain) name, for password authentication. Unset: the plugin reads HW_DOMAIN_NAME (that value is never stored in the state).
 	DomainName pulumi.StringPtrInput
 	// ModelArts endpoint URL of the provider's region (default: derived from the region). Unset: the plugin reads HW_MODELARTS_ENDPOINT (that value is never stored in the state).

@@ -65,6 +65,17 @@ Object.defineProperty(exports, "connectTimeout", {
 });
 
 /**
+ * True: every API call is printed (method, path, status, request id, duration, retries; no secret). Unset: the plugin reads HW_MODELARTS_DEBUG (that value is never stored in the state).
+ */
+export declare const debug: boolean | undefined;
+Object.defineProperty(exports, "debug", {
+    get() {
+        return __config.getObject<boolean>("debug");
+    },
+    enumerable: true,
+});
+
+/**
  * Account (domain) name, for password authentication. Unset: the plugin reads HW_DOMAIN_NAME (that value is never stored in the state).
  */
 export declare const domainName: string | undefined;

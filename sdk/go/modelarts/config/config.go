@@ -36,6 +36,11 @@ func GetConnectTimeout(ctx *pulumi.Context) float64 {
 	return config.GetFloat64(ctx, "modelarts:connectTimeout")
 }
 
+// True: every API call is printed (method, path, status, request id, duration, retries; no secret). Unset: the plugin reads HW_MODELARTS_DEBUG (that value is never stored in the state).
+func GetDebug(ctx *pulumi.Context) bool {
+	return config.GetBool(ctx, "modelarts:debug")
+}
+
 // Account (domain) name, for password authentication. Unset: the plugin reads HW_DOMAIN_NAME (that value is never stored in the state).
 func GetDomainName(ctx *pulumi.Context) string {
 	return config.Get(ctx, "modelarts:domainName")
