@@ -15,7 +15,9 @@ from collections.abc import Callable
 FIRST_INTERVAL = 0.2  # the first check, and the shortest wait between two checks
 GROWTH = 0.15  # each wait is this fraction of the time already waited
 MAX_INTERVAL = 30.0  # the longest wait between two checks
-REPORT_EVERY = 10.0  # progress callbacks at most this often, so fast polling does not flood the log
+# Progress callbacks come after this long and then at most this often: a wait shorter than this
+# prints nothing (a successful run has no diagnostics to read), and fast polling never floods the log.
+REPORT_EVERY = 10.0
 
 
 def interval(elapsed: float, first: float = FIRST_INTERVAL, growth: float = GROWTH, cap: float = MAX_INTERVAL) -> float:
@@ -32,11 +34,11 @@ def poll(
 ) -> bool:
     """Call `check` until it returns True; False when `timeout` seconds passed first.
 
-    `on_wait(elapsed)` reports progress after the first failed check, then at most every
-    REPORT_EVERY seconds.
+    `on_wait(elapsed)` reports progress once REPORT_EVERY seconds have passed, then at most every
+    REPORT_EVERY seconds; a shorter wait reports nothing.
     """
     start = clock()
-    reported = -REPORT_EVERY
+    reported = 0.0
     while True:
         elapsed = clock() - start
         if elapsed >= timeout:

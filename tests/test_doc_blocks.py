@@ -12,10 +12,6 @@ from tests.docblocks import Block, all_blocks, blocks_of, command_blocks, missin
 
 # Blocks the doc tests do not run: (file, text the block starts with) -> why.
 SKIPPED: dict[tuple[str, str], str] = {
-    ("README.md", "pip install ."): (
-        "needs the real cloud: real AK/SK in HW_* and a real region; the same stack runs against "
-        "the emulator in the `demo` block"
-    ),
     ("docs/testing.md", "pip install modelarts-provider pytest"): (
         "installs into the reader's own environment (from PyPI, or a path); "
         "tests/e2e/test_testing_doc.py does the same from the built wheel in a fresh virtualenv "
@@ -24,6 +20,13 @@ SKIPPED: dict[tuple[str, str], str] = {
     ("docs/native.md", "pulumi import modelarts:index:Workspace"): (
         "needs the native plugin installed from its archive and workspace ids the reader fills in; "
         "tests/e2e/test_faces.py runs these imports (ID, REGION/ID, the adopt-code file)"
+    ),
+    ("docs/reference/workspace.md", "pulumi import modelarts:index:Workspace"): (
+        "the same imports as docs/native.md's block, with ids the reader fills in; tests/e2e/test_faces.py "
+        "runs them (ID, REGION/ID, the adopt-code file)"
+    ),
+    ("docs/reference/provider.md", "pulumi config set huaweicloud:region"): (
+        "the two lines of README's quick start, which tests/e2e/test_docs.py runs against the emulator"
     ),
     ("docs/native.md", "pulumi stack export --file state.json"): (
         "needs the native plugin and the reader's own URNs and program edit; tests/e2e/test_faces.py "
@@ -53,6 +56,8 @@ SKIPPED: dict[tuple[str, str], str] = {
 # Names tests/e2e/test_docs.py runs (each test there asserts its block by this name).
 RUN_BY_E2E = {
     "demo",
+    "quickstart-project",
+    "quickstart",
     "adopt-estate",
     "drift",
     "saved-settings",

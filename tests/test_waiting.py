@@ -69,5 +69,14 @@ def test_timeout_and_throttled_progress() -> None:
     reports: list[float] = []
     assert not waiting.poll(lambda: False, 35.0, reports.append, sleep=clock.sleep, clock=clock)
     assert clock.now == pytest.approx(35.0)
-    assert len(reports) == 4 and reports[0] < 1  # the first failed check, then every REPORT_EVERY s
+    # nothing for the first REPORT_EVERY s (a short wait prints no line), then every REPORT_EVERY s
+    assert len(reports) == 3 and waiting.REPORT_EVERY <= reports[0] < waiting.REPORT_EVERY + 2
     assert all(b - a >= waiting.REPORT_EVERY for a, b in itertools.pairwise(reports))
+
+
+def test_a_wait_under_report_every_reports_nothing() -> None:
+    clock = FakeClock()
+    reports: list[float] = []
+    done_at = waiting.REPORT_EVERY - 0.5
+    assert waiting.poll(lambda: clock.now >= done_at, 600.0, reports.append, sleep=clock.sleep, clock=clock)
+    assert reports == []

@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modelarts_provider.client import ModelArtsClient
-from modelarts_provider.emulator import Emulator, Fault
+from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
 from tests.conftest import hw_env, settings_for
-from tests.docblocks import REPO, Block, marked, missing_lines
+from tests.docblocks import REPO, Block, blocks_of, marked, missing_lines
 from tests.e2e.pulumi_cli import Project, pulumi_bin_dir
 from tests.e2e.test_faults import repair_file_backend, stop_leftovers
+from tests.e2e.venvs import WHEELHOUSE, fill_wheelhouse
+from tests.test_packaging import build_wheel
 
 PLACEHOLDER = re.compile(r"\b([A-Z][A-Z0-9_]*)=\.\.\.")
 CONTINUES = ("\\", "|", "&&", "||", "(")
@@ -120,6 +122,80 @@ def test_demo(tmp_path: Path) -> None:
     (step,) = ok(run_block(block, REPO, env, only=1))
     assert_prints("demo", step.output)
     assert not list(REPO.glob("Pulumi.local-emulator.yaml")), "the demo leaves no stack file behind"
+
+
+# Pulumi's `python` project template, as `pulumi new python` copies it (github.com/pulumi/templates).
+PYTHON_TEMPLATE = {
+    "Pulumi.yaml": (
+        "name: ${PROJECT}\ndescription: ${DESCRIPTION}\n"
+        "runtime:\n  name: python\n  options:\n    toolchain: pip\n    virtualenv: venv\n"
+        "template:\n  description: A minimal Python Pulumi program\n"
+    ),
+    "__main__.py": '"""A Python Pulumi program"""\n\nimport pulumi\n',
+    "requirements.txt": "pulumi>=3.0.0,<4.0.0\n",
+    ".gitignore": "*.pyc\nvenv/\n",
+}
+
+
+def template_repository(root: Path) -> str:
+    """A Git repository holding the `python` template, for PULUMI_TEMPLATE_GIT_REPOSITORY: the
+    machine has no route to github.com, where `pulumi new` fetches its templates."""
+    for name, text in PYTHON_TEMPLATE.items():
+        (root / "python").mkdir(parents=True, exist_ok=True)
+        (root / "python" / name).write_text(text)
+    git = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@127.0.0.1", "GIT_COMMITTER_NAME": "t"}
+    git |= {"GIT_COMMITTER_EMAIL": "t@127.0.0.1", "PATH": os.environ["PATH"], "HOME": str(root)}
+    for args in (["init", "-q", "-b", "master"], ["add", "-A"], ["commit", "-q", "-m", "templates"]):
+        subprocess.run(["git", *args], cwd=root, env=git, check=True, capture_output=True)
+    return root.as_uri()
+
+
+def test_quickstart(tmp_path: Path) -> None:
+    """README's quick start as a new user runs it, with the emulator standing in for the cloud:
+    `pulumi login`, a new Python project from Pulumi's template, the package from a directory of
+    release files (PIP_FIND_LINKS, the built wheel), `pulumi install`, a stack, the README's
+    program, then up, an empty preview and destroy. The README's region is the emulator's."""
+    wheels = tmp_path / "release"
+    wheel = build_wheel(tmp_path / "build")
+    wheels.mkdir()
+    shutil.copy(wheel, wheels / wheel.name)
+    fill_wheelhouse(["pip", "setuptools", "wheel", str(wheel)])
+    readme = blocks_of(REPO / "README.md")
+    project_block = marked("quickstart-project")
+    (program,) = [b for b in readme if b.lang == "python" and b.line > project_block.line][:1]
+    region = re.search(r"huaweicloud:region (\S+)", marked("quickstart").text)
+    assert region, "the quick start sets a region"
+
+    with Emulator(EmulatorConfig(region=region[1])) as emu:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("HW_", "PULUMI_", "PIP_", "VIRTUAL_ENV"))}
+        env.update(
+            PATH=pulumi_bin_dir() + os.pathsep + env.get("PATH", ""),
+            PULUMI_HOME=str(tmp_path / "pulumi-home"),
+            PULUMI_BACKEND_URL=(tmp_path / "state").as_uri(),
+            PULUMI_CONFIG_PASSPHRASE="quick-start",
+            PULUMI_SKIP_UPDATE_CHECK="true",
+            PULUMI_SKIP_CONFIRMATIONS="true",
+            # no route to github.com or the Pulumi Cloud registry here: the template comes from a local repository
+            PULUMI_TEMPLATE_GIT_REPOSITORY=template_repository(tmp_path / "templates"),
+            PULUMI_DISABLE_REGISTRY_RESOLVE="true",
+            PIP_FIND_LINKS=f"{wheels} {WHEELHOUSE}",
+            PIP_NO_INDEX="1",
+            PIP_DISABLE_PIP_VERSION_CHECK="1",
+        )
+        (tmp_path / "state").mkdir()
+        env.update({k: v for k, v in hw_env(emu).items() if k != "HW_REGION_NAME"})
+        ok(run_block(project_block, tmp_path, env))
+        root = tmp_path / "ml-workspaces"
+        assert (root / "venv" / "bin" / "pulumi-resource-modelarts").exists(), "the package is in the virtualenv"
+        (root / "__main__.py").write_text(program.text)
+        # The Python language host built here (v3.79) does not receive Pulumi.yaml's `virtualenv`
+        # option from a current CLI (Pulumi's own releases do): it runs `python3` from PATH, so
+        # the project's virtualenv goes first on PATH, as if activated.
+        env["PATH"] = f"{root / 'venv' / 'bin'}{os.pathsep}{env['PATH']}"
+        steps = ok(run_block(marked("quickstart"), root, env))
+        assert [w["name"] for w in emu.workspaces() if w["name"] != "default"] == []  # destroyed at the end
+        assert re.search(r"\+ 2 created", steps[2].output) and "ml-team" in steps[2].output, steps[2].output
+        assert emu.counts()["POST"] == 1
 
 
 def test_adopt_estate(emu: Emulator, tmp_path: Path) -> None:

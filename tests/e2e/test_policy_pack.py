@@ -144,3 +144,30 @@ def test_policy_pack(face: str, pack: Path, emu: Emulator, tmp_path: Path, plugi
     config.write_text(json.dumps({"modelarts-no-public-workspace": "advisory"}))
     code, out = preview(proj, pack, "dev", sandbox, "--policy-pack-config", str(config))
     assert code == 0 and violations(out) == {("advisory", "modelarts-no-public-workspace", kind, "sandbox")}, out
+
+
+def pipeline_stacks() -> set[str]:
+    """The stack names the CI examples deploy unless told otherwise."""
+    github = (REPO / "examples" / "github-actions" / "modelarts.yml").read_text()
+    gitlab = (REPO / "examples" / "gitlab-ci" / ".gitlab-ci.yml").read_text()
+    found = set(re.findall(r"PULUMI_STACK: \$\{\{ vars\.PULUMI_STACK \|\| '([\w.-]+)' \}\}", github))
+    found |= set(re.findall(r"^  PULUMI_STACK: ([\w.-]+)$", gitlab, re.MULTILINE))
+    assert found, "the CI examples name their default stack"
+    return found
+
+
+def test_the_example_program_passes_the_pack_on_the_pipelines_stacks(pack: Path, emu: Emulator, tmp_path: Path) -> None:
+    """The example stack (__main__.py, Pulumi.yaml and the committed stack settings) as the CI
+    examples preview it, with the pack they run: no violation, on their stacks and on `dev`."""
+    stacks = sorted(pipeline_stacks() | {"dev"})
+    proj = Project.create(tmp_path / "example", hw_env(emu), name="modelarts-example", stack=stacks[0])
+    for path in [REPO / "__main__.py", *REPO.glob("Pulumi*.yaml")]:  # the program and its stack settings
+        shutil.copy(path, proj.root / path.name)
+    for stack in stacks:
+        if stack != proj.stack:
+            proj.stack = stack
+            proj.run("stack", "init", stack)
+        result = proj.run("preview", "--policy-pack", str(pack), check=False)
+        out = result.stdout + result.stderr
+        assert result.returncode == 0 and violations(out) == set(), f"stack {stack}:\n{out}"
+        assert "modelarts-guardrails@v0.1.0" in out, out

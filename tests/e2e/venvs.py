@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import venv
 from pathlib import Path
 
@@ -35,3 +36,20 @@ def install_offline_first(python: Path, requirements: list[str]) -> None:
     assert fill.returncode == 0, fill.stdout[-3000:] + fill.stderr[-3000:]
     offline = pip("install", *base, "--no-index", "--find-links", str(WHEELHOUSE), *requirements)
     assert offline.returncode == 0, offline.stdout[-3000:] + offline.stderr[-3000:]
+
+
+def fill_wheelhouse(requirements: list[str]) -> None:
+    """Make the wheelhouse hold `requirements` and everything they need, so that pip with
+    `--no-index --find-links WHEELHOUSE` installs them; downloads only what is missing."""
+    base = ["--disable-pip-version-check", "--quiet", "--find-links", str(WHEELHOUSE)]
+    python = sys.executable
+    offline = [python, "-m", "pip", "install", *base, "--no-index", "--dry-run", "--ignore-installed", *requirements]
+    if subprocess.run(offline, capture_output=True, text=True, timeout=300).returncode == 0:
+        return
+    fill = subprocess.run(
+        [python, "-m", "pip", "download", *base, "--dest", str(WHEELHOUSE), *requirements],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert fill.returncode == 0, fill.stdout[-3000:] + fill.stderr[-3000:]
