@@ -155,7 +155,9 @@ def describe(prop: dict[str, Any], field: str) -> str:
     else the fallback above."""
     workspace = schema()["resources"][native_schema.WORKSPACE]["properties"].get(camel(field), {})
     text = str(prop.get("description") or workspace.get("description") or FALLBACK_DESCRIPTIONS.get(field, ""))
-    return re.sub(r"\s*Falls back to the environment variable \w+\.", "", text).strip()
+    # the environment variable has a column of its own
+    text = re.sub(r"\s*Falls back to the environment variable \w+\.", "", text)
+    return re.sub(r"\s*Unset: the plugin reads \w+[^.]*\.", "", text).strip()
 
 
 def cell(text: str) -> str:
