@@ -48,6 +48,10 @@ SKIPPED: dict[tuple[str, str], str] = {
         "the reader's own stack; tests/e2e/test_debug_switch.py runs `pulumi up` with the switch on both "
         "faces and tests/test_debug_switch.py the CLI line with HW_MODELARTS_DEBUG=1"
     ),
+    ("docs/languages.md", "scripts/build-plugin.sh dist"): (
+        "writes into the reader's dist/; tests/e2e/test_languages.py builds the same plugin archive and npm "
+        "tarball with these scripts and runs the TypeScript and Go examples on them"
+    ),
     ("docs/reliability.md", "RELIABILITY_FIGURES="): (
         "runs the fault and load suites themselves (minutes); CI runs them on every change anyway"
     ),

@@ -115,7 +115,7 @@ class Project:
         """Replace the test program with a checked-in example project (e.g. examples/yaml)."""
         (self.root / "__main__.py").unlink(missing_ok=True)
         for path in example.iterdir():
-            if path.is_file() and path.suffix in (".yaml", ".yml", ".py", ".ts", ".json"):
+            if path.is_file() and path.suffix in (".yaml", ".yml", ".py", ".ts", ".json", ".go", ".mod", ".sum"):
                 shutil.copy(path, self.root / path.name)
         self.run("stack", "init", self.stack)  # stacks of a file backend belong to the project's name
 
