@@ -26,7 +26,7 @@ if TYPE_CHECKING:
         get_workspaces_output,
     )
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place the version is written: see CHANGELOG.md and scripts/version.sh
 
 __all__ = [
     "GetMaasWorkspaceResult",

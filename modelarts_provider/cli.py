@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any
 
+from . import __version__
 from .client import ORDERS, SORT_KEYS, ModelArtsClient
 from .deadline import time_limit
 from .errors import ModelArtsError, NotFoundError
@@ -45,6 +46,7 @@ def _enterprise_project(value: str) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m modelarts_provider", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"modelarts-provider {__version__}")
     groups = parser.add_subparsers(dest="group", required=True)
     workspaces = groups.add_parser("workspaces", help="ModelArts workspaces")
     workspaces.add_argument("--region", help="another region than HW_REGION_NAME (its project is looked up)")

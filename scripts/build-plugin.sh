@@ -3,44 +3,35 @@
 #   pulumi plugin install resource modelarts VERSION --file ARCHIVE
 # Usage: scripts/build-plugin.sh [OUTDIR]   (prints the archive's path as its last line)
 #
-# The archive holds this package's source and a `pulumi-resource-modelarts` launcher. The
-# launcher runs it with `python3` from PATH, or with $PULUMI_MODELARTS_PYTHON when set (e.g. a
-# virtualenv's python): that Python must have the dependencies (`pip install -r
-# requirements.txt`, or `pip install modelarts-provider`, which brings them). The package
-# itself always comes from the archive, so the plugin version is the archive's version
-# whatever is installed. Nothing in it is specific to an OS or CPU.
+# The archive holds this package's source, requirements.txt (its runtime dependencies pinned to
+# the versions this build's python3 has, i.e. the tested ones) and the launcher in
+# scripts/plugin/: on first start it installs them into a private virtualenv next to it
+# (PULUMI_MODELARTS_PYTHON skips that and uses that Python as it is). Nothing in the archive is
+# specific to an OS or CPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out="$(mkdir -p "${1:-dist}" && cd "${1:-dist}" && pwd)"
-version="$(python3 -c 'import re,sys; print(re.search(r"^version = \"(.+)\"", open("pyproject.toml").read(), re.M).group(1))')"
+version="$(scripts/version.sh)"
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 
 tar -C . --exclude='__pycache__' --exclude='*.pyc' --exclude='modelarts_provider/emulator' -cf - modelarts_provider \
   | tar -C "$stage" -xf -
-cat >"$stage/plugin_main.py" <<'PY'
-"""Start the plugin; a missing dependency is one clear line instead of a traceback."""
-import sys
+cp scripts/plugin/launcher.py scripts/plugin/plugin_main.py "$stage/"
+install -m 0755 scripts/plugin/pulumi-resource-modelarts "$stage/pulumi-resource-modelarts"
+python3 - >"$stage/requirements.txt" <<'PY'
+"""The runtime requirements of pyproject.toml, each pinned to the version installed here."""
+import re
+from importlib.metadata import version
 
-try:
-    from modelarts_provider.native.server import main
-except ImportError as exc:
-    sys.stderr.write(
-        f"pulumi-resource-modelarts: cannot import {exc.name!r} with {sys.executable}; install the "
-        "dependencies there (pip install modelarts-provider, or -r requirements.txt), or set "
-        "PULUMI_MODELARTS_PYTHON to a Python that has them\n"
-    )
-    sys.exit(1)
-main()
+text = open("pyproject.toml").read()
+block = re.search(r"^dependencies = \[(.*?)^\]", text, re.M | re.S).group(1)
+names = re.findall(r'^\s*"([A-Za-z0-9_.-]+)', block, re.M)
+print("# The modelarts plugin's runtime requirements, pinned at build time (installed on first start)")
+for name in names:
+    print(f"{name}=={version(name)}")
 PY
-cat >"$stage/pulumi-resource-modelarts" <<'SH'
-#!/bin/sh
-# The modelarts Pulumi plugin: this archive's package, run by python3 (or $PULUMI_MODELARTS_PYTHON).
-here="$(cd "$(dirname "$0")" && pwd)"
-PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" exec "${PULUMI_MODELARTS_PYTHON:-python3}" "$here/plugin_main.py" "$@"
-SH
-chmod 0755 "$stage/pulumi-resource-modelarts"
 archive="$out/pulumi-resource-modelarts-v$version.tar.gz"
 tar -C "$stage" -czf "$archive" .
 echo "$archive"

@@ -64,10 +64,19 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def project_version() -> str:
-    """[project] version from pyproject.toml (tomllib is not in Python 3.10)."""
-    match = re.search(r'^version = "([^"]+)"$', (REPO / "pyproject.toml").read_text(), re.MULTILINE)
-    assert match, "pyproject.toml has no static version"
-    return match.group(1)
+    """The release version, as scripts/version.sh prints it from the package's `__version__`."""
+    out = subprocess.run([str(REPO / "scripts" / "version.sh")], capture_output=True, text=True, check=True).stdout
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*\n", out), out
+    return out.strip()
+
+
+def test_the_version_is_written_once() -> None:
+    """pyproject.toml takes it from the package; no other file of the package repeats it."""
+    pyproject = (REPO / "pyproject.toml").read_text()
+    assert 'dynamic = ["version"]' in pyproject and not re.search(r"^version = \"", pyproject, re.MULTILINE)
+    needle = f'"{project_version()}"'
+    holders = [p.relative_to(REPO).as_posix() for p in (REPO / PACKAGE).rglob("*.py") if needle in p.read_text()]
+    assert holders == [f"{PACKAGE}/__init__.py"]
 
 
 def test_wheel_holds_every_module_py_typed_and_the_emulator(wheel: Path) -> None:
@@ -127,6 +136,10 @@ def test_installed_wheel_exposes_version_and_cli(wheel: Path, tmp_path: Path) ->
         [sys.executable, "-m", PACKAGE, "workspaces", "--help"], cwd=tmp_path, env=env, capture_output=True, text=True
     )
     assert cli.returncode == 0 and "adopt-code" in cli.stdout
+    reported = subprocess.run(
+        [sys.executable, "-m", PACKAGE, "--version"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert reported.stdout == f"modelarts-provider {project_version()}\n", reported.stderr
     # the native plugin's console script, as Pulumi finds it on PATH; started by hand it says what it is
     plugin = subprocess.run(
         [str(site / "bin" / "pulumi-resource-modelarts")], cwd=tmp_path, env=env, capture_output=True, text=True

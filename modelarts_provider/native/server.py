@@ -130,6 +130,9 @@ async def serve(engine_address: str) -> None:
 
 def main() -> None:
     """Entry point of `pulumi-resource-modelarts ENGINE_ADDRESS [flags]`."""
+    if "--version" in sys.argv[1:]:
+        sys.stdout.write(f"pulumi-resource-modelarts {__version__}\n")
+        sys.exit(0)
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
     if not args:
         sys.stderr.write("pulumi-resource-modelarts is a Pulumi plugin: the Pulumi engine starts it\n")

@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tarfile
 import time
 from collections.abc import Callable
@@ -143,6 +144,9 @@ class Project:
     def install_plugin(self, archive: Path) -> None:
         """The native plugin as a user of any language installs it, into this project's PULUMI_HOME."""
         version = archive.name.removeprefix("pulumi-resource-modelarts-v").removesuffix(".tar.gz")
+        # run by this Python, which has the requirements: no private virtualenv per test project
+        # (tests/e2e/test_release.py starts the plugin as users do, with its own virtualenv)
+        self.env.setdefault("PULUMI_MODELARTS_PYTHON", sys.executable)
         self.run("plugin", "install", "resource", "modelarts", version, "--file", str(archive))
 
     def config(self, key: str, value: str, secret: bool = False) -> None:
