@@ -67,6 +67,8 @@ RUN_BY_E2E = {
     "saved-settings",
     "killed-up-leftovers",
     "killed-up-recovery",
+    "install-wheel",  # tests/e2e/test_release.py, from the release's artifacts
+    "install-plugin",  # tests/e2e/test_release.py
 }
 
 HOW_TO_FIX = (
@@ -92,7 +94,7 @@ def test_every_marked_block_is_run_and_every_skip_still_matches() -> None:
     blocks = command_blocks()
     marked = [b.marker for b in blocks if b.marker]
     assert len(marked) == len(set(marked)), f"a doc-test name used twice: {sorted(marked)}"
-    assert set(marked) == RUN_BY_E2E, "tests/e2e/test_docs.py runs exactly the marked command blocks"
+    assert set(marked) == RUN_BY_E2E, "tests/e2e (test_docs.py, test_release.py) runs exactly the marked command blocks"
     for key in SKIPPED:
         assert any(skip_reason(b) == SKIPPED[key] for b in blocks), f"stale SKIPPED entry {key}"
     outputs = {b.marker for b in all_blocks() if b.output}

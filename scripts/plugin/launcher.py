@@ -6,8 +6,8 @@ a user needs only Python and the Pulumi CLI, and no stack's own environment is t
 starts find it ready and only exec. The engine may start several plugin processes at once: the
 first one installs under a file lock, the others wait for it and reuse its result.
 
-Runs with the standard library only, on whatever `python3` the user has: it is what reports a too
-old Python or a failed install, each as one line on stderr (the engine shows the plugin's stderr).
+Runs with the standard library only, on the user's `python3` (the shell launcher has checked it is
+3.10 or newer): a failed install is one line on stderr (the engine shows the plugin's stderr).
 Nothing may reach stdout before the plugin prints its port.
 """
 
@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import NoReturn
 
 NAME = "pulumi-resource-modelarts"
-MIN_PYTHON = (3, 10)
 HERE = Path(__file__).resolve().parent
 REQUIREMENTS = HERE / "requirements.txt"
 INSTALL_TIMEOUT = 900  # seconds for pip; a stalled index ends in a message, not a hang
@@ -122,11 +121,6 @@ def prepared_python() -> Path:
 
 
 def main() -> None:
-    if sys.version_info < MIN_PYTHON:
-        fail(
-            f"needs Python {'.'.join(map(str, MIN_PYTHON))} or newer, {sys.executable} is "
-            f"{sys.version.split()[0]}: put a newer python3 first on PATH, or set PULUMI_MODELARTS_PYTHON to one"
-        )
     chosen = os.environ.get("PULUMI_MODELARTS_PYTHON")
     python = Path(sys.executable) if chosen else prepared_python()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
