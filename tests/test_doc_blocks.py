@@ -52,7 +52,7 @@ SKIPPED: dict[tuple[str, str], str] = {
         "writes into the reader's dist/; tests/e2e/test_languages.py builds the same plugin archive and npm "
         "tarball with these scripts and runs the TypeScript and Go examples on them"
     ),
-    ("docs/reliability.md", "RELIABILITY_FIGURES="): (
+    ("docs/development.md", "RELIABILITY_FIGURES="): (
         "runs the fault and load suites themselves (minutes); CI runs them on every change anyway"
     ),
 }
