@@ -141,3 +141,13 @@ def test_typescript_example(regions: tuple[Emulator, Emulator], tmp_path: Path, 
     run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", tarball], proj.root, proj.env)
     lifecycle(proj, north, south, "ts-team")
 
+
+def test_go_example(regions: tuple[Emulator, Emulator], tmp_path: Path, plugin_archive: Path) -> None:
+    require_tools("go")
+    north, south = regions
+    proj = example_project("go", tmp_path / "go", north, plugin_archive)
+    module = "github.com/modelarts-provider/modelarts-provider/sdk/go"
+    proj.env["GOFLAGS"] = "-mod=mod"
+    run(["go", "mod", "edit", f"-replace={module}={REPO / 'sdk' / 'go'}"], proj.root, proj.env)
+    lifecycle(proj, north, south, "go-team")
+
