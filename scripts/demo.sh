@@ -41,7 +41,8 @@ echo
 echo "Workspaces in the emulator after 'pulumi up':"
 python3 -m modelarts_provider workspaces list
 echo
-echo "Quotas of the internal workspace (usage is read live, never kept in the state):"
+echo "Quotas of the internal workspace, as 'python -m modelarts_provider workspaces quotas ID' lists a"
+echo "workspace's real quota resources (usage is read live, never kept in the state):"
 python3 -m modelarts_provider workspaces quotas "$(pulumi stack output internal_workspace_id --stack "$stack")"
 echo
 pulumi preview --expect-no-changes --non-interactive --stack "$stack" >/dev/null && echo "A second preview shows no changes."

@@ -52,6 +52,13 @@ SKIPPED: dict[tuple[str, str], str] = {
         "writes into the reader's dist/; tests/e2e/test_languages.py builds the same plugin archive and npm "
         "tarball with these scripts and runs the TypeScript and Go examples on them"
     ),
+    ("docs/live.md", "export MODELARTS_LIVE=1"): (
+        "needs real credentials and a sandbox project; tests/e2e/test_live_suite.py runs the same suite "
+        "against the emulator (the next block) and with a failing step"
+    ),
+    ("docs/live.md", "scripts/live-against-emulator.sh"): (
+        "takes minutes (two stacks); tests/e2e/test_live_suite.py runs this very script"
+    ),
     ("docs/development.md", "RELIABILITY_FIGURES="): (
         "runs the fault and load suites themselves (minutes); CI runs them on every change anyway"
     ),
