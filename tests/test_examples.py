@@ -87,7 +87,12 @@ def github_job(jobs: dict[str, Any], event: str) -> dict[str, Any]:
 def pulumi_step(job: dict[str, Any]) -> dict[str, Any]:
     steps = [s for s in job["steps"] if str(s.get("uses", "")).startswith("pulumi/actions@")]
     assert len(steps) == 1
-    return dict(steps[0]["with"])
+    return dict(steps[0].get("with", {}))
+
+
+def run_step(job: dict[str, Any], name: str) -> str:
+    (found,) = [s["run"] for s in job["steps"] if s.get("name") == name]
+    return str(found)
 
 
 def test_github_flows() -> None:
@@ -99,8 +104,10 @@ def test_github_flows() -> None:
 
     review = github_job(jobs, "pull_request")
     assert review["permissions"]["pull-requests"] == "write"
-    step = pulumi_step(review)
-    assert step["command"] == "preview" and step["diff"] is True and step["comment-on-pr"] is True
+    assert pulumi_step(review) == {}  # the CLI only: the preview and the review run below
+    preview = run_step(review, "preview")
+    assert "pulumi preview --diff" in preview and "pulumi preview --json" in preview
+    assert "review preview.json --raw preview.txt --post github --exit-code" in run_step(review, "access review")
 
     deploy = github_job(jobs, "push")
     assert "refs/heads/main" in deploy["if"]
@@ -110,7 +117,8 @@ def test_github_flows() -> None:
     drift = github_job(jobs, "schedule")
     installs = [s for s in drift["steps"] if str(s.get("uses", "")).startswith("pulumi/actions@")]
     assert len(installs) == 1 and "command" not in installs[0].get("with", {})  # the CLI only
-    (command,) = [s["run"] for s in drift["steps"] if str(s.get("run", "")).startswith("pulumi preview")]
+    assert "review drift.json" in run_step(drift, "drift review")  # the drift as an access review
+    (command,) = [s["run"] for s in drift["steps"] if "--expect-no-changes" in str(s.get("run", ""))]
     # --run-program: the refresh uses the committed stack config, not the one saved by the last up
     assert all(flag in command.split() for flag in ("--refresh", "--run-program", "--expect-no-changes"))
 
@@ -136,12 +144,22 @@ def test_github_write_key_environment_is_restricted_to_main_in_the_setup() -> No
 
 
 def test_github_failed_preview_is_reported_on_the_pull_request() -> None:
+    """The preview step records its status instead of failing, so the review (with the failed
+    preview's output folded below it) is posted; the last step then fails the job."""
     review = github_job(load(GITHUB)["jobs"], "pull_request")
-    steps = review["steps"]
-    index = next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("pulumi/actions@"))
-    after = steps[index + 1]
-    assert after["if"] == "failure()" and after["run"].startswith("gh pr comment")
-    assert "actions/runs/${{ github.run_id }}" in after["env"]["LOG_URL"]
+    assert "|| status=$?" in run_step(review, "preview") and 'echo "status=$status"' in run_step(review, "preview")
+    last = review["steps"][-1]
+    assert last["if"] == "steps.preview.outputs.status != '0'" and last["run"].endswith("exit 1")
+
+
+def test_github_wider_access_waits_for_an_approval() -> None:
+    jobs = load(GITHUB)["jobs"]
+    review = github_job(jobs, "pull_request")
+    assert review["outputs"]["access-widens"] == "${{ steps.review.outputs.widens }}"
+    approval = jobs["access-approval"]
+    assert approval["needs"] == "preview" and approval["if"] == "needs.preview.outputs.access-widens == 'true'"
+    assert approval["environment"] == "access-approval"
+    assert 'make the check "access\n# approval (pull request)" required' in GITHUB.read_text()
 
 
 def test_github_actions_are_on_their_current_major_versions() -> None:
@@ -168,9 +186,13 @@ def test_gitlab_flows() -> None:
 
     review = gitlab_job(data, '$CI_PIPELINE_SOURCE == "merge_request_event"')
     script = "\n".join(review["script"])
-    assert "pulumi preview --diff" in script
-    assert "merge_requests/$CI_MERGE_REQUEST_IID/notes" in script  # the preview as an MR note
+    assert "pulumi preview --diff" in script and "pulumi preview --json" in script
+    assert "${GITLAB_API_TOKEN:+--post gitlab}" in script  # the review and the preview as one MR note
     assert 'exit "$status"' in script  # a failing preview still fails the job
+    approval = data["access-approval"]
+    assert approval["needs"] == ["preview"] and approval["trigger"]["strategy"] == "mirror"
+    assert approval["trigger"]["include"] == [{"artifact": "approval.yml", "job": "preview"}]
+    assert "approval.yml" in review["artifacts"]["paths"]
 
     deploy = gitlab_job(data, "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH")
     assert any(line.startswith("pulumi up --yes") for line in deploy["script"])
@@ -178,7 +200,8 @@ def test_gitlab_flows() -> None:
     assert deploy["variables"]["HW_ACCESS_KEY"] == "$MODELARTS_ACCESS_KEY"
 
     drift = gitlab_job(data, '$CI_PIPELINE_SOURCE == "schedule"')
-    (command,) = drift["script"]
+    *review_lines, command = drift["script"]
+    assert any(line.startswith("python3 -m modelarts_provider review drift.json") for line in review_lines)
     assert command.startswith("pulumi preview")
     assert all(flag in command.split() for flag in ("--refresh", "--run-program", "--expect-no-changes"))
     # previews and drift checks only read: they get the read-only key, via the hidden template
@@ -193,7 +216,7 @@ def test_the_pull_request_runs_the_policy_pack_and_the_tests_gate_the_up() -> No
     github = load(GITHUB)
     assert (EXAMPLES.parent / github["env"]["POLICY_PACK"] / "PulumiPolicy.yaml").is_file()
     review = github_job(github["jobs"], "pull_request")
-    assert pulumi_step(review)["policyPacks"] == "${{ env.POLICY_PACK }}"
+    assert '--policy-pack "$POLICY_PACK"' in run_step(review, "preview")
     assert any('-r "$POLICY_PACK/requirements.txt"' in str(s.get("run", "")) for s in review["steps"])
     test = github["jobs"]["test"]
     assert "pull_request" not in test["if"] and "'schedule'" in test["if"]  # runs on PRs and main

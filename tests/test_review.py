@@ -6,6 +6,7 @@ internal properties kept out, and one clear line for input that is not a preview
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -211,3 +212,36 @@ def test_values_cannot_inject_markdown() -> None:
     team["newState"]["inputs"]["grants"].append({"user_name": "x`<img src=y>` @org/admins", "user_type": "IAM"})
     shown = summary_of(document)
     assert "**``x`<img src=y>` @org/admins``** (IAM)" in shown
+
+
+def test_the_docs_show_the_reviewed_summaries() -> None:
+    """docs/access-review.md renders the reviewed summaries themselves (quoted), never a stale copy."""
+    doc = (REPO / "docs" / "access-review.md").read_text()
+    examples = re.findall(r"<!-- review example: (\S+) -->\n(.*?)\n<!-- end of review example -->", doc, re.S)
+    assert [name for name, _ in examples] == [
+        "tests/fixtures/review/dynamic-changes.md",
+        "tests/fixtures/review/dynamic-drift.md",
+    ]
+    for name, quoted in examples:
+        shown = "\n".join(line.removeprefix(">").removeprefix(" ") for line in quoted.splitlines()) + "\n"
+        assert shown == (REPO / name).read_text(), name
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_quotas_newly_managed_and_no_longer_managed(face: str) -> None:
+    """A quota resource added to `quotas` shows its current value (from the state's read-only list
+    of every quota); one removed goes back to its value from before Pulumi (`original_quotas`)."""
+    document = json.loads(fixture(face, "changes"))
+    team = step(document, "team-quotas")
+    team["newState"]["inputs"]["quotas"] = {"notebook.instances": 50}
+    shown = summary_of(document)
+    assert (
+        "  - `exemlProject.gpu_duration` 600 → unlimited (no longer managed: back to its value from before Pulumi)"
+        in shown
+    )
+    assert "  - `notebook.instances` its current value → 50" in shown  # not in the workspace's list
+    all_quotas = "allQuotas" if face == "native" else "all_quotas"
+    team["oldState"]["outputs"][all_quotas].append({"resource": "notebook.instances", "quota": 20})
+    assert "  - `notebook.instances` 20 → 50" in summary_of(document)
+    team["newState"]["inputs"]["quotas"] = "[secret]"
+    assert "- `ml-team` (`team-quotas`): the quotas are secret (`[secret]`)" in summary_of(document)

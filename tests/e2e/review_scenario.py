@@ -31,7 +31,6 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review"
 FACES = ("dynamic", "native")
 SCENARIOS = ("empty", "changes", "drift")
 GPU = "exemlProject.gpu_duration"
-NOTEBOOKS = "notebook.instances"  # 20 unless set
 EPS = "b7e3c1a2-1111-4222-8333-444455556666"
 
 PROGRAM = '''\
@@ -123,7 +122,7 @@ def changed_program() -> dict[str, Any]:
         },
     ]
     program["quotas"] = [
-        {"resource": "team-quotas", "workspace": "team", "quotas": {GPU: -1, NOTEBOOKS: 50}},
+        {"resource": "team-quotas", "workspace": "team", "quotas": {GPU: -1}},
         {"resource": "fresh-quotas", "workspace": "fresh", "quotas": {GPU: 120}},
     ]
     return program
@@ -152,8 +151,13 @@ def write_program(project: Project, program: dict[str, Any]) -> None:
 
 
 def previews(face: str, emu: Emulator, root: Path, archive: Path | None) -> dict[str, str]:
-    """The three `pulumi preview --json` documents of one face (one `up`, nothing destroyed: the
-    emulator and the file backend are throwaway)."""
+    """The three `pulumi preview --json` documents of one face."""
+    return run(face, emu, root, archive)[1]
+
+
+def run(face: str, emu: Emulator, root: Path, archive: Path | None) -> tuple[Project, dict[str, str]]:
+    """The project (its stack `prod` as the drift left it) and the three `pulumi preview --json`
+    documents of one face: one `up`, nothing destroyed (the emulator and the backend are throwaway)."""
     project = Project.create(root, hw_env(emu), name="review", stack="prod")
     project.face = face
     (project.root / "__main__.py").write_text(PROGRAM)
@@ -168,7 +172,7 @@ def previews(face: str, emu: Emulator, root: Path, archive: Path | None) -> dict
     write_program(project, BASE)
     drift_in_modelarts(emu)
     found["drift"] = project.run("preview", "--refresh", "--run-program", "--json").stdout
-    return found
+    return project, found
 
 
 def summary(document: str) -> str:
