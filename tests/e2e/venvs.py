@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -53,3 +55,16 @@ def fill_wheelhouse(requirements: list[str]) -> None:
         timeout=900,
     )
     assert fill.returncode == 0, fill.stdout[-3000:] + fill.stderr[-3000:]
+
+
+def cached_venv(name: str, requirements: list[str]) -> Path:
+    """A virtualenv kept outside the repository, keyed by interpreter and requirements, made once
+    and reused by later runs (a tool a test starts, such as an S3 server); returns its python."""
+    key = hashlib.sha256("\n".join([sys.version, *requirements]).encode()).hexdigest()[:12]
+    env_dir = WHEELHOUSE.parent / "venvs" / f"{name}-{key}"
+    python = env_dir / "bin" / "python"
+    if not (env_dir / ".ready").exists():
+        shutil.rmtree(env_dir, ignore_errors=True)
+        fresh_venv(env_dir, requirements)
+        (env_dir / ".ready").touch()
+    return python
