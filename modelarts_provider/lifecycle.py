@@ -327,7 +327,8 @@ def finish_create(
     if workspace.status != "NORMAL":
         raise WorkspaceStateError(f"unexpected status {workspace.status} {workspace.status_info}".rstrip())
     if props["grants"] and props["auth_type"] == "INTERNAL":
-        workspace = api.get_workspace(workspace.id)  # the create answer has no grants
+        # the create answer may lack grants (the vendor's page contradicts itself): read them
+        workspace = api.get_workspace(workspace.id)
     return workspace
 
 
