@@ -313,7 +313,7 @@ def test_killed_up_leftovers_and_recovery(emu: Emulator, tmp_path: Path) -> None
         repair_file_backend(project)  # the next bullet of the doc
     ok(run_block(marked("killed-up-recovery"), project.root, doc_env(project)))
     live = {w["name"]: w["id"] for w in emu.workspaces() if w["name"] != "default"}
-    assert sorted(live) == ["demo-internal", "demo-public"]  # each once
+    assert sorted(live) == ["demo-internal", "demo-private"]  # each once
     assert {name: live[name] for name in made} == made  # adopted, not created again
     project.run("destroy", "--yes", "--skip-preview")
 

@@ -102,7 +102,7 @@ def test_the_wheel_in_a_new_virtualenv_runs_the_example_stack(release: Path, emu
     block = marked("install-wheel")
     assert [c.split()[0] for c in logical_lines(block.text)] == ["python3", "pip", "pulumi"]
     ok(run_block(block, project, env, timeout=900))  # the dependencies come from PyPI
-    assert live_names(emu) == {"demo-public", "demo-internal"}
+    assert live_names(emu) == {"demo-private", "demo-internal"}
     installed = project / "venv" / "bin" / "python"
     where = subprocess.run(
         [str(installed), "-c", "import modelarts_provider as m; print(m.__file__)"],
