@@ -195,6 +195,8 @@ def check_second_account(proj: Project, emu: Emulator, emu2: Emulator, program: 
     proj.up()
     assert "faces-far" in live(emu2) and "faces-far" not in live(emu) and writes(emu) == 0
     assert cfg.secret_key not in proj.export()
+    shown = proj.export(show_secrets=True)  # an explicit provider stores nothing from HW_* either
+    assert emu.config.access_key not in shown and emu.url not in shown
 
     failed = proj.run(
         "destroy", "--yes", "--target", "urn:pulumi:e2e::modelarts-e2e::modelarts:index:Workspace::far", check=False

