@@ -104,6 +104,8 @@ class StoredWorkspace:
 
 
 def eps_name(eps_id: str) -> str:
+    """Assumption enterprise-project-name (docs/emulator.md): the emulator has no enterprise
+    projects to look names up in; "0" is `default`, any other is named after its id."""
     return "default" if eps_id == "0" else f"eps-{eps_id[:8]}"
 
 
