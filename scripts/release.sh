@@ -2,6 +2,8 @@
 # Build every artifact a release publishes into DIR, with a SHA256SUMS file over them:
 #   modelarts_provider-VERSION-py3-none-any.whl, modelarts_provider-VERSION.tar.gz   (pip)
 #   pulumi-resource-modelarts-vVERSION.tar.gz      (pulumi plugin install resource modelarts VERSION --file ...)
+#   modelarts-provider-modelarts-VERSION.tgz       (npm install ...: the Node.js SDK, needs node and npm)
+#   goproxy/MODULE/@v/vVERSION.{zip,mod,info}, list (GOPROXY=file://DIR/goproxy: the Go SDK, needs go)
 # VERSION is scripts/version.sh's. Builds offline from a copy of the sources (no build/ or
 # *.egg-info in the checkout). Usage: scripts/release.sh DIR   (prints DIR/SHA256SUMS last)
 set -euo pipefail
@@ -26,6 +28,10 @@ artifacts+=("modelarts_provider-$version-py3-none-any.whl")
 artifacts+=("modelarts_provider-$version.tar.gz")
 scripts/build-plugin.sh "$out" >/dev/null
 artifacts+=("pulumi-resource-modelarts-v$version.tar.gz")
+tarball="$(scripts/pack-nodejs-sdk.sh "$out" | tail -n 1)"
+artifacts+=("${tarball#"$out/"}")
+zip="$(scripts/pack-go-sdk.sh "$out" | tail -n 1)"
+for file in "${zip%.zip}".{zip,mod,info}; do artifacts+=("${file#"$out/"}"); done
 
 (cd "$out" && sha256sum "${artifacts[@]}" >SHA256SUMS)
 for name in "${artifacts[@]}"; do echo "$out/$name"; done

@@ -76,6 +76,8 @@ RUN_BY_E2E = {
     "killed-up-recovery",
     "install-wheel",  # tests/e2e/test_release.py, from the release's artifacts
     "install-plugin",  # tests/e2e/test_release.py
+    "install-npm",  # tests/e2e/test_release.py
+    "install-go",  # tests/e2e/test_release.py
     "review",  # these two: tests/e2e/test_review.py, on the stack of the review scenario
     "review-drift",
 }

@@ -31,6 +31,8 @@ from tests.e2e.venvs import WHEELHOUSE
 
 VERSION = subprocess.run([str(REPO / "scripts" / "version.sh")], capture_output=True, text=True).stdout.strip()
 PLUGIN = f"pulumi-resource-modelarts-v{VERSION}.tar.gz"
+NPM = f"modelarts-provider-modelarts-{VERSION}.tgz"
+GO_MODULE = "github.com/modelarts-provider/modelarts-provider/sdk/go"
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +46,14 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f"modelarts_provider-{VERSION}-py3-none-any.whl",
         f"modelarts_provider-{VERSION}.tar.gz",
         PLUGIN,
+        NPM,
+        f"v{VERSION}.zip",
+        f"v{VERSION}.mod",
+        f"v{VERSION}.info",
         "SHA256SUMS",
     ]
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True, text=True)
-    assert check.returncode == 0 and check.stdout.count(": OK") == 3, check.stdout + check.stderr
+    assert check.returncode == 0 and check.stdout.count(": OK") == 7, check.stdout + check.stderr
     return out
 
 
@@ -140,6 +146,60 @@ def test_the_plugin_archive_runs_the_yaml_example_with_its_own_virtualenv(
     pulumi(project, env, "destroy", "--yes")
     assert ready.stat().st_mtime == ready_since, "later starts reuse the virtualenv"
     assert live_names(emu) == set()
+
+
+def language_tools_env(*tools: str) -> dict[str, str]:
+    """The language's tools and the system's, nothing of this checkout; their caches (npm's,
+    Go's modules and builds) as the user has them."""
+    found = [shutil.which(tool) for tool in tools]
+    if not all(found):
+        pytest.fail(f"{', '.join(tools)} needed on PATH for this test (CI has them)")
+    dirs = dict.fromkeys(str(Path(p).parent) for p in found if p)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "PYTHON", "VIRTUAL_ENV"))}
+    env["PATH"] = os.pathsep.join([*dirs, "/usr/bin", "/bin"])
+    assert str(REPO) not in env["PATH"]
+    return env
+
+
+def build(command: list[str], cwd: Path, env: dict[str, str]) -> str:
+    proc = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, f"{' '.join(command)}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return proc.stdout
+
+
+def test_the_npm_tarball_builds_the_typescript_example(release: Path, tmp_path: Path) -> None:
+    env = language_tools_env("node", "npm")
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "examples" / "typescript", project, ignore=shutil.ignore_patterns("node_modules", "bin"))
+    shutil.copy(release / NPM, project / NPM)
+    ok(run_block(marked("install-npm"), project, env, timeout=900))
+    installed = project / "node_modules" / "@modelarts-provider" / "modelarts" / "package.json"
+    assert json.loads(installed.read_text())["version"] == VERSION
+    assert json.loads((project / "package.json").read_text())["dependencies"]["@modelarts-provider/modelarts"] == (
+        f"file:{NPM}"
+    )
+    build(["npx", "--no-install", "tsc", "--noEmit", "-p", "."], project, env)
+
+
+def test_the_go_module_zip_builds_the_go_example(release: Path, tmp_path: Path) -> None:
+    env = language_tools_env("go")
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "examples" / "go", project)
+    shutil.copytree(release / "goproxy", project / "goproxy")
+    build(["go", "mod", "edit", f"-dropreplace={GO_MODULE}"], project, env)  # the checkout's SDK: not here
+    # the module cache must not already hold this version (an earlier run's download of it)
+    cache = Path(build(["go", "env", "GOMODCACHE"], project, env).strip())
+    for old in (cache / "cache" / "download" / GO_MODULE, cache / f"{GO_MODULE}@v{VERSION}"):
+        if old.exists():
+            subprocess.run(["chmod", "-R", "u+w", str(old)], check=True)
+            shutil.rmtree(old)
+    ok(run_block(marked("install-go"), project, env, timeout=900))
+    build(["go", "build", "-o", os.devnull, "."], project, {**env, "GOFLAGS": "-mod=mod"})
+    listed = json.loads(build(["go", "list", "-m", "-json", GO_MODULE], project, env))
+    assert listed["Version"] == f"v{VERSION}" and "Replace" not in listed, listed
+    assert Path(listed["Dir"]).is_relative_to(cache), listed
+    zipped = release / "goproxy" / GO_MODULE / "@v" / f"v{VERSION}.zip"
+    assert (cache / "cache" / "download" / GO_MODULE / "@v" / f"v{VERSION}.zip").read_bytes() == zipped.read_bytes()
 
 
 @pytest.fixture
