@@ -115,7 +115,11 @@ def test_another_pulumi_version_reads_as_far_as_it_can() -> None:
 def test_a_failed_preview_says_the_summary_is_incomplete() -> None:
     document = json.loads(fixture("dynamic", "changes"))
     document["diagnostics"] = [{"message": "error: something broke", "severity": "error"}]
-    assert "⛔ The preview reported 1 error(s): this summary is incomplete; see the log." in summary_of(document)
+    shown = summary_of(document)
+    failed = "⛔ **The preview failed** (its errors are in the log): this summary is incomplete.\n"
+    assert failed + "\n⚠️ **Access widens**" in shown
+    document["steps"] = document["steps"][:1]  # it stopped before planning any workspace
+    assert summary_of(document) == ("### ModelArts access review: stack `prod`\n\n" + failed)
 
 
 @pytest.mark.parametrize(
@@ -166,7 +170,10 @@ def test_an_empty_preview_has_no_access_changes(capsys: pytest.CaptureFixture[st
     assert (code, out) == (0, "### ModelArts access review\n\nNo access changes.\n")
 
 
-@pytest.mark.parametrize(("face", "scenario", "widens"), [(f, s, s != "empty") for f in FACES for s in SCENARIOS])
+WIDENING = [(f, s, s in ("changes", "drift")) for f in FACES for s in SCENARIOS]
+
+
+@pytest.mark.parametrize(("face", "scenario", "widens"), WIDENING)
 def test_exit_code_when_access_widens(
     face: str, scenario: str, widens: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

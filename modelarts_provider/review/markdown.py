@@ -252,9 +252,12 @@ def render(review: Review) -> str:
     """The whole comment (ends with a newline)."""
     stack = f": stack {code(review.stack)}" if review.stack else ""
     out = [f"### ModelArts access review{stack}", ""]
-    out += _verdict(review)
-    if review.errors:
-        out += ["", f"⛔ The preview reported {review.errors} error(s): this summary is incomplete; see the log."]
+    if review.errors:  # what it planned before it stopped may be only a part
+        out.append("⛔ **The preview failed** (its errors are in the log): this summary is incomplete.")
+        if review.workspaces or review.quotas or review.drift or review.quota_drift:
+            out += ["", *_verdict(review)]
+    else:
+        out += _verdict(review)
     first = [line for w in review.drift for line in _first(w, True, review.undo.get(w.urn))]
     first += [line for w in review.workspaces for line in _first(w)]
     if first:

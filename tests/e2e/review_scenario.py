@@ -1,11 +1,12 @@
 """The stack behind the access-review fixtures: one real-CLI run per face against the emulator,
 giving the `pulumi preview --json` documents the review is tested with.
 
-One `up` of the base program, then three previews that change nothing: no change (`empty`), the
+One `up` of the base program, then four previews that change nothing: no change (`empty`), the
 program's changes (`changes`: grants added and removed, a user declared by id instead of by name,
 INTERNAL -> PUBLIC, a new grant on a protected workspace, a replace, a delete, a secret grant, a
 grant wired from another workspace's output, quotas) and, after edits made directly in
-ModelArts, the drift job's `preview --refresh --run-program` (`drift`).
+ModelArts, the drift job's `preview --refresh --run-program` (`drift`), and a preview that fails
+on an invalid name (`failed`).
 
 `scripts/review-fixtures.py` writes the documents to tests/fixtures/review/; the real-CLI test
 runs the same scenario and compares its summaries with the reviewed Markdown there.
@@ -29,7 +30,7 @@ from tests.e2e.test_stack import api
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "review"
 FACES = ("dynamic", "native")
-SCENARIOS = ("empty", "changes", "drift")
+SCENARIOS = ("empty", "changes", "drift", "failed")
 GPU = "exemlProject.gpu_duration"
 EPS = "b7e3c1a2-1111-4222-8333-444455556666"
 
@@ -151,12 +152,12 @@ def write_program(project: Project, program: dict[str, Any]) -> None:
 
 
 def previews(face: str, emu: Emulator, root: Path, archive: Path | None) -> dict[str, str]:
-    """The three `pulumi preview --json` documents of one face."""
+    """The `pulumi preview --json` documents of one face, by scenario."""
     return run(face, emu, root, archive)[1]
 
 
 def run(face: str, emu: Emulator, root: Path, archive: Path | None) -> tuple[Project, dict[str, str]]:
-    """The project (its stack `prod` as the drift left it) and the three `pulumi preview --json`
+    """The project (its stack `prod` as the drift left it) and the `pulumi preview --json`
     documents of one face: one `up`, nothing destroyed (the emulator and the backend are throwaway)."""
     project = Project.create(root, hw_env(emu), name="review", stack="prod")
     project.face = face
@@ -172,6 +173,11 @@ def run(face: str, emu: Emulator, root: Path, archive: Path | None) -> tuple[Pro
     write_program(project, BASE)
     drift_in_modelarts(emu)
     found["drift"] = project.run("preview", "--refresh", "--run-program", "--json").stdout
+    failing = json.loads(json.dumps(BASE))
+    failing["workspaces"][0]["args"]["name"] = "ml team"  # a space: check refuses it at preview
+    write_program(project, failing)
+    found["failed"] = project.run("preview", "--json", check=False).stdout
+    write_program(project, BASE)
     return project, found
 
 
