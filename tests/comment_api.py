@@ -74,7 +74,9 @@ def _handler(api: CommentApi) -> type[BaseHTTPRequestHandler]:
             if method == "GET" and listing:
                 query = parse_qs(parts.query)
                 size, page = int(query["per_page"][0]), int(query["page"][0])
-                self._answer(200, api.comments[(page - 1) * size : page * size])
+                newest_first = parts.path.startswith("/api/v4/") and query.get("sort") != ["asc"]  # GitLab's default
+                listed = list(reversed(api.comments)) if newest_first else api.comments
+                self._answer(200, listed[(page - 1) * size : page * size])
             elif method == "POST" and listing:
                 api.next_id += 1
                 api.comments.append({"id": api.next_id, "body": self._body(), "user": {"login": "bot"}})
@@ -82,6 +84,9 @@ def _handler(api: CommentApi) -> type[BaseHTTPRequestHandler]:
             elif method in ("PATCH", "PUT"):
                 wanted = int(parts.path.rsplit("/", 1)[-1])
                 for item in api.comments:
+                    if item["id"] == wanted and item["user"]["login"] != "bot":  # only its own
+                        self._answer(403, {"message": "Must have admin rights to Repository."})
+                        return
                     if item["id"] == wanted:
                         item["body"] = self._body()
                         self._answer(200, item)

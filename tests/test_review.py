@@ -252,3 +252,20 @@ def test_quotas_newly_managed_and_no_longer_managed(face: str) -> None:
     assert "  - `notebook.instances` 20 → 50" in summary_of(document)
     team["newState"]["inputs"]["quotas"] = "[secret]"
     assert "- `ml-team` (`team-quotas`): the quotas are secret (`[secret]`)" in summary_of(document)
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_a_new_public_workspace_and_a_grant_by_id(
+    face: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = json.loads(fixture(face, "changes"))
+    auth, grants, user_id = ("authType", "grants", "userId") if face == "native" else ("auth_type", "grants", "user_id")
+    step(document, "helper")["newState"]["inputs"][auth] = "PUBLIC"
+    step(document, "team")["newState"]["inputs"][grants].append({user_id: "0c5b0f1d2e3a4b5c6d7e8f9a0b1c2d3e"})
+    document["steps"] = [s for s in document["steps"] if s["urn"].endswith(("::helper", "::team"))]
+    path = tmp_path / "preview.json"
+    path.write_text(json.dumps(document))
+    code, shown, _ = cli([str(path), "--exit-code"], capsys)
+    assert code == 2
+    assert "- ⚠️ `ml-helper` is created **PUBLIC**: every user of the account can use it" in shown
+    assert "grants access to **user id `0c5b0f1d2e3a4b5c6d7e8f9a0b1c2d3e`** (IAM), **`gina`** (IAM)" in shown

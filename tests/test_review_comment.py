@@ -145,3 +145,17 @@ def test_compose_folds_the_raw_diff_and_keeps_its_end() -> None:
     assert "````diff\n" in body and body.rstrip().endswith("</details>")  # a fence longer than any inside
     assert "~ 2 to update" in body and "characters are cut; the whole output is in the job log" in body
     assert comment.marker("feature/x y") == "<!-- modelarts-access-review stack=feature/x_y -->"
+
+
+@pytest.mark.parametrize("system", ["github", "gitlab"])
+@pytest.mark.usefixtures("ci_env")
+def test_a_planted_marker_gets_a_comment_of_our_own(
+    system: str, api: CommentApi, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Someone else's comment that starts with the marker cannot be edited: a new one is posted,
+    and the next run updates that one (the newest of ours, whatever order the API lists in)."""
+    api.seed(comment.marker("prod") + "\nplanted")
+    preview = str(FIXTURES / "dynamic-changes.json")
+    assert review([preview, "--post", system], capsys)[2].endswith("comment created\n")
+    assert review([preview, "--post", system], capsys)[2].endswith("comment updated\n")
+    assert [c["body"].endswith("planted") for c in api.comments] == [True, False]

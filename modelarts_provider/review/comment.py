@@ -14,7 +14,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -33,7 +33,12 @@ READ_TIMEOUT = 30.0
 
 
 class PostError(Exception):
-    """The comment could not be posted; the message is one line without the token."""
+    """The comment could not be posted; the message is one line without the token. `status`: the
+    HTTP status of a refusal (0 when there was no answer)."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class Target:
     comment_url: Callable[[Any], str]  # one comment by id: edit
     edit_method: str
     headers: Mapping[str, str]
+    list_params: Mapping[str, str] = field(default_factory=dict)  # oldest first
 
 
 def _need(env: Mapping[str, str], name: str, why: str) -> str:
@@ -98,7 +104,14 @@ def gitlab(env: Mapping[str, str], number: int | None = None) -> Target:
     project = _need(env, "CI_PROJECT_ID", "GitLab CI sets it in every job")
     iid = number if number is not None else _need(env, "CI_MERGE_REQUEST_IID", "run it in a merge request pipeline")
     base = f"{api.rstrip('/')}/projects/{quote(project, safe='')}/merge_requests/{iid}/notes"
-    return Target("GitLab", base, lambda note_id: f"{base}/{note_id}", "PUT", {"PRIVATE-TOKEN": token})
+    return Target(
+        "GitLab",
+        base,
+        lambda note_id: f"{base}/{note_id}",
+        "PUT",
+        {"PRIVATE-TOKEN": token},
+        {"sort": "asc", "order_by": "created_at"},  # GitLab lists the newest first by default
+    )
 
 
 def marker(stack: str) -> str:
@@ -156,7 +169,8 @@ class _Api:
             raise PostError(f"{self.target.system} did not answer {method} {_path(url)}: {exc}") from None
         if answer.status_code >= 400:
             raise PostError(
-                f"{self.target.system} refused {method} {_path(url)}: HTTP {answer.status_code}{_reason(answer)}"
+                f"{self.target.system} refused {method} {_path(url)}: HTTP {answer.status_code}{_reason(answer)}",
+                answer.status_code,
             )
         try:
             return answer.json() if answer.content else None
@@ -185,7 +199,8 @@ def _own(api: _Api, stack: str) -> Any:
     found = None
     mark = marker(stack)
     for page in range(1, MAX_PAGES + 1):
-        items = api.call("GET", api.target.comments_url, params={"per_page": PAGE_SIZE, "page": page})
+        params = {**api.target.list_params, "per_page": PAGE_SIZE, "page": page}
+        items = api.call("GET", api.target.comments_url, params=params)
         if not isinstance(items, list):
             raise PostError(f"{api.target.system} listed the comments as something else than a list")
         for item in items:
@@ -203,10 +218,16 @@ def post(target: Target, stack: str, body: str) -> str:
     api = _Api(target)
     try:
         existing = _own(api, stack)
-        if existing is None:
-            api.call("POST", target.comments_url, {"body": body})
-            return "created"
-        api.call(target.edit_method, target.comment_url(existing), {"body": body})
-        return "updated"
+        if existing is not None:
+            try:
+                api.call(target.edit_method, target.comment_url(existing), {"body": body})
+                return "updated"
+            except PostError as exc:
+                # someone else's comment that merely starts with the marker, or one deleted
+                # meanwhile: ours is a new one
+                if exc.status not in (403, 404):
+                    raise
+        api.call("POST", target.comments_url, {"body": body})
+        return "created"
     finally:
         api.session.close()
