@@ -119,3 +119,25 @@ def test_the_cli_prints_the_calls_to_stderr_with_the_environment_variable(emu: E
     ]
     for secret in secrets_of(emu):
         assert secret not in proc.stderr
+
+
+def test_an_explicit_native_provider_takes_the_switch(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`debug: true` as an argument of a native provider instance (or `modelarts:debug`)."""
+    from pulumi.provider.experimental.provider import CheckRequest, CreateRequest
+
+    from tests.test_native import URN, configured, run, wire
+
+    provider = configured(emu, monkeypatch, workers=1, debug=True)
+    inputs = run(provider.check(CheckRequest(URN, {}, wire(name="native-debug"), b""))).inputs
+    assert inputs is not None
+    created = run(provider.create(CreateRequest(URN, inputs, 0.0, preview=False)))
+    lines = debug_lines(capsys.readouterr().err)
+    posts = [line for line in lines if line["method"] == "POST" and line["path"].endswith("/workspaces")]
+    assert [(line["outcome"], bool(line["rid"])) for line in posts] == [("200", True)] and created.resource_id
+    quiet = configured(emu, monkeypatch, workers=1)
+    quiet_inputs = run(quiet.check(CheckRequest(URN, {}, wire(name="native-quiet"), b""))).inputs
+    assert quiet_inputs is not None
+    run(quiet.create(CreateRequest(URN, quiet_inputs, 0.0, preview=False)))
+    assert "modelarts-debug" not in capsys.readouterr().err
