@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pulumi.output import Unknown
+from pulumi.runtime.rpc import UNKNOWN
 
 from ..native.values import snake
 
-# How Pulumi writes a value that is not known before `up` (resource/stack/deployment.go).
-UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+# How Pulumi writes a value that is not known before `up`: the wire's computed sentinel, which the
+# CLI's JSON serializer writes too (pkg/resource/stack/deployment.go, computedValuePlaceholder).
+UNKNOWN_SENTINEL = UNKNOWN
 # How Pulumi writes a secret value in `--json` output, whatever `--show-secrets` says.
 SECRET_TEXT = "[secret]"
 
