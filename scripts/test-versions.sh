@@ -3,8 +3,8 @@
 #   oldest: the lowest Python of requires-python with every runtime dependency at its minimum
 #   newest: NEWEST_PYTHON with the newest releases the declared ranges allow
 # Each runs in its own virtualenv, cached outside the repository under
-# ~/.cache/modelarts-provider/venvs and keyed by interpreter and requirements; the two run side
-# by side (they mostly wait on sockets). Extra arguments go to pytest.
+# ~/.cache/modelarts-provider/venvs and keyed by interpreter and requirements; the two are made
+# and run side by side (they mostly wait on sockets and the network). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,10 +62,15 @@ print(f"Python {sys.version.split()[0]},", ", ".join(f"{n} {v(n)}" for n in ("pu
 mkdir -p "$cache"
 logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
-oldest="$(prepare oldest "$(find_python "$lowest_python")" keep "${minimums[@]}" "${tests_need[@]}")"
-newest="$(prepare newest "$(find_python "$NEWEST_PYTHON")" upgrade "${declared[@]}" "${tests_need[@]}")"
-run_suite oldest "$oldest" "$@" & first=$!
-run_suite newest "$newest" "$@" & second=$!
+oldest_python="$(find_python "$lowest_python")"
+newest_python="$(find_python "$NEWEST_PYTHON")"
+both() { # NAME PYTHON UPGRADE REQUIREMENTS...: prepare its virtualenv, then run the suite in it
+  local name="$1" python="$2" upgrade="$3"; shift 3
+  run_suite "$name" "$(prepare "$name" "$python" "$upgrade" "$@")" "${pytest_args[@]}"
+}
+pytest_args=("$@")
+both oldest "$oldest_python" keep "${minimums[@]}" "${tests_need[@]}" & first=$!
+both newest "$newest_python" upgrade "${declared[@]}" "${tests_need[@]}" & second=$!
 status=0
 wait "$first" || status=1
 wait "$second" || status=1
