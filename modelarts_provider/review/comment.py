@@ -53,17 +53,16 @@ class Target:
     list_params: Mapping[str, str] = field(default_factory=dict)  # oldest first
 
 
-def _need(env: Mapping[str, str], name: str, why: str) -> str:
-    found = env.get(name, "").strip()
+def _need(env: Mapping[str, str], name: str, why: str, *also: str) -> str:
+    """The first non-empty of `name` and its alternative spellings `also`, or a PostError."""
+    found = next((v for v in (env.get(n, "").strip() for n in (name, *also)) if v), "")
     if not found:
         raise PostError(f"{name} is not set: {why}")
     return found
 
 
 def github(env: Mapping[str, str], number: int | None = None) -> Target:
-    token = env.get("GITHUB_TOKEN", "").strip() or env.get("GH_TOKEN", "").strip()
-    if not token:
-        raise PostError("GITHUB_TOKEN is not set: pass `secrets.GITHUB_TOKEN` into the step's env")
+    token = _need(env, "GITHUB_TOKEN", "pass `secrets.GITHUB_TOKEN` into the step's env", "GH_TOKEN")
     api = env.get("GITHUB_API_URL", "").strip() or "https://api.github.com"
     repo = _need(env, "GITHUB_REPOSITORY", "it names the repository (owner/name)")
     if number is None:
@@ -97,9 +96,9 @@ def _pull_request_number(env: Mapping[str, str]) -> int:
 
 
 def gitlab(env: Mapping[str, str], number: int | None = None) -> Target:
-    token = env.get("GITLAB_API_TOKEN", "").strip() or env.get("GITLAB_TOKEN", "").strip()
-    if not token:
-        raise PostError("GITLAB_API_TOKEN is not set: a project access token with the api scope (role Reporter)")
+    token = _need(
+        env, "GITLAB_API_TOKEN", "a project access token with the api scope (role Reporter)", "GITLAB_TOKEN"
+    )
     api = _need(env, "CI_API_V4_URL", "GitLab CI sets it in every job")
     project = _need(env, "CI_PROJECT_ID", "GitLab CI sets it in every job")
     iid = number if number is not None else _need(env, "CI_MERGE_REQUEST_IID", "run it in a merge request pipeline")
