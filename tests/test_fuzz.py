@@ -15,6 +15,7 @@ accepts, the API (the emulator's validation) accepts too: preview is at least as
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +24,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
 
 from modelarts_provider import canonical, spec
 from modelarts_provider.client import ModelArtsClient, workspace_body
@@ -40,6 +43,7 @@ from tests.rawhttp import RawServer, Reply
 from tests.rawhttp import answer as raw_answer
 
 WORKSPACE_ID = "0123456789abcdef0123456789abcdef"
+PROJECT_ID = "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e"
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # -- answers ------------------------------------------------------------------------------------------
@@ -143,7 +147,7 @@ def reply(answer: Answer) -> Reply:
 def fuzzed_client(server: RawServer, method: str = "token") -> ModelArtsClient:
     explicit: dict[str, Any] = {
         "region": "cn-north-4",
-        "project_id": "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e",
+        "project_id": PROJECT_ID,
         "modelarts_endpoint": server.url,
         "auth_url": server.url,
         "max_retries": 1,
@@ -229,8 +233,29 @@ def test_any_iam_answer_is_a_credential_or_a_clear_error(server: RawServer, answ
         CREDENTIALS.clear()
 
 
-# the workspace asked for, with any name and odd other fields, so the state checks below run often
-found = st.tuples(workspace_like, st.text(min_size=1, max_size=70), st.sampled_from(["NORMAL", "CREATE_FAILED"])).map(
+# the workspace asked for, with any name and odd other fields, or with well-typed ones (which every
+# client accepts), so the state checks below run often
+well_typed = st.fixed_dictionaries(
+    {},
+    optional={
+        "description": st.text(max_size=30),
+        "auth_type": st.sampled_from(["PUBLIC", "PRIVATE", "INTERNAL", "public"]),
+        "enterprise_project_id": st.sampled_from(["0", "a1b2c3d4-0000-4000-8000-1234567890ab"]),
+        "create_time": st.integers(0, 2**41),
+        "grants": st.lists(
+            st.fixed_dictionaries(
+                {"user_id": st.from_regex(r"[0-9a-f]{32}", fullmatch=True)},
+                optional={"user_name": st.text(min_size=1, max_size=12)},
+            ),
+            max_size=3,
+        ),
+    },
+)
+found = st.tuples(
+    st.one_of(workspace_like, well_typed),
+    st.text(min_size=1, max_size=70),
+    st.sampled_from(["NORMAL", "CREATE_FAILED"]),
+).map(
     lambda d: (
         200,
         "application/json",
@@ -240,25 +265,66 @@ found = st.tuples(workspace_like, st.text(min_size=1, max_size=70), st.sampled_f
 )
 
 
-@FUZZ
-@given(answer=st.one_of(answers, found))
-def test_read_never_puts_a_wrong_workspace_in_the_state(server: RawServer, answer: Answer) -> None:
+def fuzzed_provider(server: RawServer) -> WorkspaceProvider:
+    """A provider configured as the engine configures one, from stack config only, that reaches
+    the loopback server: token auth with a project id, so the workspace GET is its only call."""
     provider = WorkspaceProvider()
-    provider._api = fuzzed_client(server)
-    server.respond(reply(answer))
-    result, error = outcome(lambda: provider.read(WORKSPACE_ID, {"name": "declared", "declared_grants": []}))
-    if error is not None:
-        return
-    assert result.id in ("", WORKSPACE_ID)  # gone, or the workspace asked for
-    if result.id:
+    config = {
+        "huaweicloud:region": "cn-north-4",
+        "huaweicloud:projectId": PROJECT_ID,
+        "huaweicloud:authUrl": server.url,
+        "huaweicloud:maxRetries": "1",
+        "modelarts:endpoint": server.url,
+        "modelarts:readTimeout": "1",
+        "modelarts:retryDeadline": str(DEADLINE),
+    }
+    provider.configure(ConfigureRequest(Config(config, "fuzz")))
+    forget_all()  # each example is a new run: an earlier example's 401 must not stop this one
+    return provider
+
+
+@pytest.fixture(scope="module")
+def no_hw_environment() -> Iterator[None]:
+    """No `HW_*` variable of the machine running the tests reaches the fuzzed provider; the token
+    comes from the environment, where users keep credentials."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key in [k for k in os.environ if k.startswith("HW_")]:
+            patch.delenv(key)
+        patch.setenv("HW_AUTH_TOKEN", "fuzz-token")
+        yield
+
+
+def test_read_never_puts_a_wrong_workspace_in_the_state(server: RawServer, no_hw_environment: None) -> None:
+    """Whatever the server answers, read gives the workspace asked for (with the live values, so
+    drift shows), reports it gone, or raises a clear error; the served workspace is read as served."""
+    judged: list[str] = []
+
+    @FUZZ
+    @given(answer=st.one_of(answers, found))
+    def read_any_answer(answer: Answer) -> None:
+        server.respond(reply(answer))
+        result, error = outcome(lambda: fuzzed_provider(server).read(WORKSPACE_ID, {"name": "declared"}))
+        assert [seen.path for seen in server.seen][-1:] == [f"/v1/{PROJECT_ID}/workspaces/{WORKSPACE_ID}"]
+        if error is not None:
+            return
+        assert result.id in ("", WORKSPACE_ID)  # gone, or the workspace asked for
+        if not result.id:
+            assert answer[0] == 404, answer  # only a 404 means gone
+            return
+        judged.append(answer[2].decode())
         outs = result.outs or {}
         assert outs["workspace_id"] == WORKSPACE_ID and isinstance(outs["name"], str)
+        served = json.loads(answer[2])
+        assert outs["name"] == served["name"] and outs["status"] == served["status"]
         inputs = result.inputs or {}
         same = ("name", "description", "auth_type", "enterprise_project_id")
         assert {k: inputs[k] for k in same} == {k: outs[k] for k in same}  # the live values, so drift shows
         # whatever the server holds, the next check reports a rule, never a wrong type or an unknown field
         wrong_type = ("must be a string", "must be a list", "must be an object", "must be a number", "is not a")
         assert not [f for f in spec.validate(inputs) if f.reason.startswith(wrong_type)]
+
+    read_any_answer()
+    assert len(judged) >= 20, f"only {len(judged)} examples reached the checks of a found workspace"
 
 
 PAGE = json.dumps({"total_count": 1, "workspaces": [{"id": WORKSPACE_ID, "name": "fine"}]}).encode()
