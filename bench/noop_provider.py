@@ -14,7 +14,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, ResourceProvider, UpdateResult
 
-# The same property names as `modelarts_provider.spec` (copied, not imported: see above).
+# The same property names as `modelarts_provider.domain.workspace.spec` (copied, not imported: see above).
 INPUT_FIELDS = (
     "name",
     "description",

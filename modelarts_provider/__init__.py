@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .provider import WorkspaceProvider
-from .quota_provider import WorkspaceQuotasProvider
-from .quota_resource import WorkspaceQuotas, WorkspaceQuotasArgs
-from .resource import Grant, Workspace, WorkspaceArgs
+from .dynamic.quotas import WorkspaceQuotas
+from .dynamic.quotas_provider import WorkspaceQuotasProvider
+from .dynamic.workspace import Workspace
+from .dynamic.workspace_provider import WorkspaceProvider
+from .program.quotas import WorkspaceQuotasArgs
+from .program.workspace import Grant, WorkspaceArgs
 
 if TYPE_CHECKING:
-    from .lookups import (
+    from .program.lookups import (
         GetMaasWorkspaceResult,
         GetMaasWorkspacesResult,
         GetWorkspaceQuotasResult,
@@ -58,7 +60,7 @@ def __getattr__(name: str) -> Any:
     """The lookups on first use: they need requests and pydantic, which a program that only
     declares workspaces (and the provider process answering a preview) never loads."""
     if name in _LOOKUPS:
-        from . import lookups
+        from .program import lookups
 
         return getattr(lookups, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,5 +1,5 @@
 import sys
 
-from .cli import run
+from .tools.cli import run
 
 sys.exit(run())

@@ -25,11 +25,13 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from modelarts_provider import lookups, quota_spec, spec  # noqa: E402
+from modelarts_provider.core.settings import SECRET_FIELDS, SOURCES, Settings  # noqa: E402
+from modelarts_provider.domain.quotas import spec as quota_spec  # noqa: E402
+from modelarts_provider.domain.workspace import spec  # noqa: E402
 from modelarts_provider.native import quota_schema  # noqa: E402
 from modelarts_provider.native import schema as native_schema  # noqa: E402
 from modelarts_provider.native.values import camel  # noqa: E402
-from modelarts_provider.settings import SECRET_FIELDS, SOURCES, Settings  # noqa: E402
+from modelarts_provider.program import lookups  # noqa: E402
 
 PAGES = REPO / "docs" / "reference"
 BLOCK = re.compile(

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from modelarts_provider.auth import TOKENS
+from modelarts_provider.api.auth import TOKENS
+from modelarts_provider.api.gate import forget_all
+from modelarts_provider.core.settings import Settings, resolve
 from modelarts_provider.emulator import Emulator, EmulatorConfig
-from modelarts_provider.gate import forget_all
-from modelarts_provider.pytest_plugin import stack_env
-from modelarts_provider.settings import Settings, resolve
+from modelarts_provider.tools.pytest_plugin import stack_env
 
 
 @pytest.fixture(autouse=True)

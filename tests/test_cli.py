@@ -18,11 +18,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import modelarts_provider
-from modelarts_provider import canonical, lifecycle, spec
-from modelarts_provider.cli import _py_str, _width, adoption_code, resource_names, run
-from modelarts_provider.client import ModelArtsClient
+from modelarts_provider.api.client import ModelArtsClient
+from modelarts_provider.api.models import LiveWorkspace, WorkspaceSummary
+from modelarts_provider.domain.workspace import canonical, lifecycle, spec
 from modelarts_provider.emulator import Emulator
-from modelarts_provider.models import LiveWorkspace, WorkspaceSummary
+from modelarts_provider.tools.cli import _py_str, _width, adoption_code, resource_names, run
 from tests.conftest import hw_env, settings_for
 from tests.e2e.pulumi_cli import REPO
 

@@ -11,9 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from modelarts_provider.client import ModelArtsClient
-from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
-from modelarts_provider.errors import (
+from modelarts_provider.api.client import ModelArtsClient
+from modelarts_provider.core.errors import (
     ApiError,
     AuthenticationError,
     NotFoundError,
@@ -23,7 +22,8 @@ from modelarts_provider.errors import (
     ThrottledError,
     TransportError,
 )
-from modelarts_provider.settings import resolve
+from modelarts_provider.core.settings import resolve
+from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
 from tests.conftest import settings_for
 from tests.rawhttp import RawServer, Reply, answer, timed
 
@@ -33,7 +33,7 @@ SLACK = 2.0  # seconds allowed past a deadline: a correctness bound, not a speed
 def issue_token(emu: Emulator) -> str:
     client = ModelArtsClient(settings_for(emu, "password"))
     client.list_workspaces()
-    from modelarts_provider.auth import TOKENS
+    from modelarts_provider.api.auth import TOKENS
 
     token = next(iter(TOKENS._tokens.values())).value
     TOKENS.clear()

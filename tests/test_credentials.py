@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 import requests
 
-from modelarts_provider.auth import CREDENTIALS
-from modelarts_provider.client import ModelArtsClient
+from modelarts_provider.api.auth import CREDENTIALS
+from modelarts_provider.api.client import ModelArtsClient
+from modelarts_provider.core.errors import ApiError, ConfigurationError, PermissionDeniedError
+from modelarts_provider.core.settings import Settings, resolve
 from modelarts_provider.emulator import Emulator
 from modelarts_provider.emulator import policy as actions
-from modelarts_provider.errors import ApiError, ConfigurationError, PermissionDeniedError
-from modelarts_provider.settings import Settings, resolve
 from tests.conftest import settings_for
 
 
@@ -117,7 +117,7 @@ def test_emulator_temporary_key_needs_its_security_token(emulator: Emulator) -> 
     cfg = emulator.config
     body["auth"]["identity"]["assume_role"] = {"agency_name": cfg.agency_name, "domain_name": cfg.agency_domain}
     cred = requests.post(url, json=body, headers=headers, timeout=5).json()["credential"]
-    from modelarts_provider.auth import AkSkSigner
+    from modelarts_provider.api.auth import AkSkSigner
 
     no_token = AkSkSigner(cred["access"], cred["secret"], cfg.project_id)
     r = requests.get(f"{emulator.url}/v1/{cfg.project_id}/workspaces", auth=no_token, timeout=5)

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from modelarts_provider.client import ModelArtsClient
+from modelarts_provider.api.client import ModelArtsClient
+from modelarts_provider.core.errors import ConfigurationError, ModelArtsError
+from modelarts_provider.core.settings import resolve
 from modelarts_provider.emulator import Emulator, Fault
-from modelarts_provider.errors import ConfigurationError, ModelArtsError
-from modelarts_provider.pytest_plugin import stack_env
-from modelarts_provider.settings import resolve
+from modelarts_provider.tools.pytest_plugin import stack_env
 from tests.conftest import settings_for
 
 LINE = re.compile(

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import requests
 
-from modelarts_provider import signing
+from modelarts_provider.api import signing
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
 from modelarts_provider.emulator import __main__ as cli
 

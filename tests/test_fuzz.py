@@ -27,18 +27,18 @@ from hypothesis import strategies as st
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from modelarts_provider import canonical, spec
-from modelarts_provider.client import ModelArtsClient, workspace_body
+from modelarts_provider.api.client import ModelArtsClient, workspace_body
+from modelarts_provider.api.gate import forget_all
+from modelarts_provider.api.models import LiveWorkspace, WorkspaceSummary
+from modelarts_provider.core.errors import ModelArtsError
+from modelarts_provider.core.settings import resolve
+from modelarts_provider.domain.workspace import canonical, spec
+from modelarts_provider.dynamic.workspace_provider import WorkspaceProvider
 from modelarts_provider.emulator.bodies import new_workspace
 from modelarts_provider.emulator.config import EmulatorConfig
 from modelarts_provider.emulator.errors import ErrorAnswer
 from modelarts_provider.emulator.iam import UserDirectory
 from modelarts_provider.emulator.store import WorkspaceStore
-from modelarts_provider.errors import ModelArtsError
-from modelarts_provider.gate import forget_all
-from modelarts_provider.models import LiveWorkspace, WorkspaceSummary
-from modelarts_provider.provider import WorkspaceProvider
-from modelarts_provider.settings import resolve
 from tests.rawhttp import RawServer, Reply
 from tests.rawhttp import answer as raw_answer
 
@@ -221,7 +221,7 @@ def test_any_answer_is_a_result_or_a_clear_error(server: RawServer, answer: Answ
 def test_any_iam_answer_is_a_credential_or_a_clear_error(server: RawServer, answer: Answer, method: str) -> None:
     """The password token request, or the agency's temporary credentials, get the odd answer
     (the workspace call after it too)."""
-    from modelarts_provider.auth import CREDENTIALS, TOKENS
+    from modelarts_provider.api.auth import CREDENTIALS, TOKENS
 
     TOKENS.clear()
     CREDENTIALS.clear()

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from modelarts_provider import lookups
+from modelarts_provider.core.errors import InputError
 from modelarts_provider.emulator import Emulator, EmulatorConfig
-from modelarts_provider.errors import InputError
+from modelarts_provider.program import lookups
 from tests.conftest import hw_env
 
 EPS = "0aab0091-887f-4839-9929-cbc884f1e000"

@@ -27,10 +27,12 @@ from pulumi.provider.experimental.provider import (
 )
 from pulumi.runtime.rpc import UNKNOWN
 
-from modelarts_provider import WorkspaceArgs, canonical, lifecycle, spec
+from modelarts_provider import WorkspaceArgs
+from modelarts_provider.api.models import LiveWorkspace
+from modelarts_provider.core.errors import ModelArtsError
+from modelarts_provider.core.settings import SECRET_FIELDS, SOURCES
+from modelarts_provider.domain.workspace import canonical, lifecycle, spec
 from modelarts_provider.emulator import Emulator, Fault
-from modelarts_provider.errors import ModelArtsError
-from modelarts_provider.models import LiveWorkspace
 from modelarts_provider.native import schema
 from modelarts_provider.native.provider import (
     CustomTimeoutExceeded,
@@ -42,7 +44,6 @@ from modelarts_provider.native.provider import (
 from modelarts_provider.native.sdk import NativeWorkspace
 from modelarts_provider.native.server import one_line
 from modelarts_provider.native.values import camel, from_plain, snake
-from modelarts_provider.settings import SECRET_FIELDS, SOURCES
 
 T = TypeVar("T")
 URN = "urn:pulumi:dev::proj::modelarts:index:Workspace::ws"

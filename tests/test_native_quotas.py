@@ -21,13 +21,13 @@ from pulumi.provider.experimental.provider import (
 )
 from pulumi.runtime.rpc import UNKNOWN
 
+from modelarts_provider.core.settings import SOURCES
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
 from modelarts_provider.native import quota_schema, schema
 from modelarts_provider.native.provider import CustomTimeoutExceeded, ModelArtsProvider
 from modelarts_provider.native.quota_sdk import NativeWorkspaceQuotas
 from modelarts_provider.native.quotas import handles, plain, wire
 from modelarts_provider.native.server import one_line
-from modelarts_provider.settings import SOURCES
 from tests.test_native import configured, pv, run
 
 URN = "urn:pulumi:dev::proj::modelarts:index:WorkspaceQuotas::q"
@@ -123,7 +123,7 @@ def test_lifecycle_preview_update_drift_restore_and_function(provider: ModelArts
 
 
 def run_create_workspace(emu: Emulator) -> list[str]:
-    from modelarts_provider.client import ModelArtsClient
+    from modelarts_provider.api.client import ModelArtsClient
     from tests.conftest import settings_for
 
     return [ModelArtsClient(settings_for(emu)).create_workspace({"name": "native-quotas"}).id]
@@ -133,7 +133,7 @@ def test_a_declared_region_is_where_the_native_quotas_live(monkeypatch: pytest.M
     """Two emulators as two regions: create returns REGION/ID, and read and delete go there."""
     import json
 
-    from modelarts_provider.client import ModelArtsClient
+    from modelarts_provider.api.client import ModelArtsClient
     from tests.conftest import settings_for
 
     south_region, south_project = "ap-southeast-1", "5e" * 16

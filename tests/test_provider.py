@@ -14,9 +14,9 @@ from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
 
+from modelarts_provider.core.errors import ModelArtsError, WorkspaceStateError
+from modelarts_provider.dynamic.workspace_provider import WorkspaceProvider
 from modelarts_provider.emulator import Emulator, Fault
-from modelarts_provider.errors import ModelArtsError, WorkspaceStateError
-from modelarts_provider.provider import WorkspaceProvider
 
 EPS = "a1b2c3d4-0000-4000-8000-1234567890ab"
 
@@ -372,7 +372,7 @@ def test_no_secret_in_serialized_provider_or_any_property(emu: Emulator) -> None
     everything = repr([created.outs, read.outs, read.inputs]) + repr(provider) + blob.decode("latin-1")
     for secret in (emu.config.password, "unused-secret-key-value", emu.config.secret_key):
         assert secret not in everything
-    from modelarts_provider.auth import TOKENS
+    from modelarts_provider.api.auth import TOKENS
 
     for token in TOKENS._tokens.values():
         assert token.value not in everything
@@ -384,7 +384,7 @@ def test_progress_is_one_write_per_line(monkeypatch: pytest.MonkeyPatch) -> None
     import sys
     from concurrent.futures import ThreadPoolExecutor
 
-    from modelarts_provider import provider
+    from modelarts_provider.dynamic import workspace_provider as provider
 
     writes: list[str] = []
 

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from modelarts_provider.errors import ApiError
-from modelarts_provider.lookups import get_workspaces
-from modelarts_provider.pytest_plugin import RunningEmulator
+from modelarts_provider.core.errors import ApiError
+from modelarts_provider.program.lookups import get_workspaces
+from modelarts_provider.tools.pytest_plugin import RunningEmulator
 
 pytest_plugins = ["pytester"]
 REPO = Path(__file__).resolve().parents[1]

@@ -19,14 +19,14 @@ from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
 
-from modelarts_provider.cli import run
-from modelarts_provider.client import ModelArtsClient
+from modelarts_provider.api.client import ModelArtsClient
+from modelarts_provider.api.models import parse
+from modelarts_provider.api.quota_models import QuotaList
+from modelarts_provider.core.errors import ApiError, ModelArtsError, NotFoundError, ResponseError
+from modelarts_provider.dynamic.quotas_provider import WorkspaceQuotasProvider
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
 from modelarts_provider.emulator.errors import ErrorAnswer
-from modelarts_provider.errors import ApiError, ModelArtsError, NotFoundError, ResponseError
-from modelarts_provider.models import parse
-from modelarts_provider.quota_models import QuotaList
-from modelarts_provider.quota_provider import WorkspaceQuotasProvider
+from modelarts_provider.tools.cli import run
 from tests.conftest import hw_env, settings_for
 from tests.test_provider import engine_built, stack_config
 
@@ -393,7 +393,7 @@ def test_any_answer_is_a_typed_quota_list_or_one_clear_error(body: Any) -> None:
 def test_what_check_accepts_the_api_accepts(value: Any) -> None:
     """Preview is at least as strict as the API: a value check lets through is never refused by
     the emulator's own copy of the vendor rules, except for the workspace's live range."""
-    from modelarts_provider import quota_spec
+    from modelarts_provider.domain.quotas import spec as quota_spec
     from modelarts_provider.emulator.quotas import requested_quotas
 
     if quota_spec.validate({"workspace_id": "0", "quotas": {GPU: value}}):
@@ -414,7 +414,8 @@ def test_quotas_follow_their_workspace_region_and_project(monkeypatch: pytest.Mo
     """Two emulators as two regions, one set of credentials: a declared region creates, reads,
     updates and deletes there and is pinned in the state; an older state (no region) gets the
     region and project in force when first read; a region change replaces; lookup and CLI."""
-    from modelarts_provider import lookups, quota_lifecycle
+    from modelarts_provider.domain.quotas import lifecycle as quota_lifecycle
+    from modelarts_provider.program import lookups
 
     for key in list(os.environ):
         if key.startswith("HW_"):

@@ -7,11 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from modelarts_provider import lifecycle, spec
-from modelarts_provider.client import ModelArtsClient
+from modelarts_provider.api.client import ModelArtsClient
+from modelarts_provider.core.errors import AuthenticationError, ConfigurationError
+from modelarts_provider.core.settings import resolve
+from modelarts_provider.domain.workspace import lifecycle, spec
 from modelarts_provider.emulator import Emulator
-from modelarts_provider.errors import AuthenticationError, ConfigurationError
-from modelarts_provider.settings import resolve
 from tests.conftest import settings_for
 
 ENV = {
@@ -73,9 +73,9 @@ def test_one_wrong_key_costs_one_request_across_regions(emulator: Emulator) -> N
 
 
 def test_lookups_take_a_region(monkeypatch: pytest.MonkeyPatch) -> None:
-    from modelarts_provider import lookups
+    from modelarts_provider.core.errors import InputError
     from modelarts_provider.emulator import EmulatorConfig
-    from modelarts_provider.errors import InputError
+    from modelarts_provider.program import lookups
     from tests.conftest import hw_env
 
     config = EmulatorConfig()

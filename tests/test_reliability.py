@@ -12,20 +12,20 @@ from typing import Any
 
 import pytest
 
-from modelarts_provider import deadline
-from modelarts_provider.cli import run
-from modelarts_provider.client import ModelArtsClient
-from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
-from modelarts_provider.errors import (
+from modelarts_provider.api.client import ModelArtsClient
+from modelarts_provider.api.models import WorkspaceSummary
+from modelarts_provider.core import deadline
+from modelarts_provider.core.errors import (
     AuthenticationError,
     ModelArtsError,
     ResponseError,
     ThrottledError,
     TransportError,
 )
-from modelarts_provider.models import WorkspaceSummary
-from modelarts_provider.provider import WorkspaceProvider
-from modelarts_provider.settings import Settings
+from modelarts_provider.core.settings import Settings
+from modelarts_provider.dynamic.workspace_provider import WorkspaceProvider
+from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
+from modelarts_provider.tools.cli import run
 from tests.conftest import settings_for
 from tests.rawhttp import RawServer, Reply, answer, timed
 from tests.test_provider import checked, engine_provider, stack_config

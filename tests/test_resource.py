@@ -21,10 +21,12 @@ import pytest
 from pulumi.runtime import rpc
 from pulumi.runtime.settings import reset_options
 
-from modelarts_provider import Grant, Workspace, WorkspaceArgs, WorkspaceQuotas, quota_spec, spec
+from modelarts_provider import Grant, Workspace, WorkspaceArgs, WorkspaceQuotas
+from modelarts_provider.domain.quotas import spec as quota_spec
+from modelarts_provider.domain.workspace import spec
+from modelarts_provider.dynamic.workspace_provider import WorkspaceProvider
 from modelarts_provider.native.quota_sdk import NativeWorkspaceQuotas
 from modelarts_provider.native.sdk import NativeWorkspace
-from modelarts_provider.provider import WorkspaceProvider
 
 UID = "0c5b0f1d2e3a4b5c6d7e8f9a0b1c2d3e"
 EPS = "5b2d6a1e-887f-4839-9929-cbc884f1e3c4"

@@ -8,7 +8,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from modelarts_provider.retrying import MAX_BACKOFF, Decision, Outcome, backoff, decide, retry_after_seconds
+from modelarts_provider.api.retrying import MAX_BACKOFF, Decision, Outcome, backoff, decide, retry_after_seconds
 
 LOST = Outcome()  # no answer, may have been sent
 NOT_SENT = Outcome(not_sent=True)

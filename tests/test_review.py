@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from modelarts_provider.cli import run
-from modelarts_provider.review.access import review
-from modelarts_provider.review.markdown import render
-from modelarts_provider.review.preview import UNKNOWN_SENTINEL, parse
+from modelarts_provider.tools.cli import run
+from modelarts_provider.tools.review.access import review
+from modelarts_provider.tools.review.markdown import render
+from modelarts_provider.tools.review.preview import UNKNOWN_SENTINEL, parse
 from tests.e2e.pulumi_cli import REPO
 from tests.e2e.review_scenario import FACES, FIXTURES, SCENARIOS
 

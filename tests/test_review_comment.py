@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from modelarts_provider.cli import run
-from modelarts_provider.review import comment
+from modelarts_provider.tools.cli import run
+from modelarts_provider.tools.review import comment
 from tests.comment_api import GITHUB_TOKEN, GITLAB_TOKEN, CommentApi, ci_variables, serve
 from tests.e2e.review_scenario import FIXTURES
 

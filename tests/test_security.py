@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 import requests
 
-from modelarts_provider import signing
-from modelarts_provider.auth import TOKENS
-from modelarts_provider.client import ModelArtsClient
+from modelarts_provider.api import signing
+from modelarts_provider.api.auth import TOKENS
+from modelarts_provider.api.client import ModelArtsClient
+from modelarts_provider.core.errors import ModelArtsError, TransportError
 from modelarts_provider.emulator import Emulator, EmulatorConfig
 from modelarts_provider.emulator.server import EmulatorHTTPServer
 from modelarts_provider.emulator.state import State
-from modelarts_provider.errors import ModelArtsError, TransportError
 from tests.conftest import settings_for
 
 # -- TLS ------------------------------------------------------------------------------------------
@@ -62,7 +62,7 @@ def https_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
 
 
 def https_settings(url: str, state: State, **extra: Any) -> Any:
-    from modelarts_provider.settings import resolve
+    from modelarts_provider.core.settings import resolve
 
     cfg = state.config
     explicit = {

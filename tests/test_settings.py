@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from modelarts_provider.errors import ConfigurationError
-from modelarts_provider.settings import resolve
+from modelarts_provider.core.errors import ConfigurationError
+from modelarts_provider.core.settings import resolve
 
 ENV = {
     "HW_REGION_NAME": "env-region",

@@ -10,8 +10,8 @@ import time
 
 import requests
 
-from modelarts_provider import signing
-from modelarts_provider.auth import AkSkSigner
+from modelarts_provider.api import signing
+from modelarts_provider.api.auth import AkSkSigner
 
 VECTOR_HEADERS = {
     "Content-Type": "application/json",

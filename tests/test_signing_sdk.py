@@ -25,8 +25,8 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
-from modelarts_provider import signing
-from modelarts_provider.auth import AkSkSigner
+from modelarts_provider.api import signing
+from modelarts_provider.api.auth import AkSkSigner
 
 HOST = "modelarts.cn-north-4.myhuaweicloud.com"
 SDK_DATE = "20240315T123456Z"

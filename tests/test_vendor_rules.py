@@ -32,12 +32,12 @@ from typing import Any
 
 import pytest
 
+from modelarts_provider.dynamic.workspace_provider import WorkspaceProvider
 from modelarts_provider.emulator import bodies
 from modelarts_provider.emulator.config import EmulatorConfig
 from modelarts_provider.emulator.errors import ErrorAnswer
 from modelarts_provider.emulator.iam import UserDirectory
 from modelarts_provider.emulator.store import WorkspaceStore
-from modelarts_provider.provider import WorkspaceProvider
 
 EPS = "5b2d6a1e-887f-4839-9929-cbc884f1e3c4"
 UID = "aa7efa8801024da08a7fa92dc0123456"

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from modelarts_provider import waiting
+from modelarts_provider.core import waiting
 
 
 class FakeClock:

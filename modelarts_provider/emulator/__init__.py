@@ -1,4 +1,6 @@
 """A local emulator of Huawei Cloud ModelArts workspaces and the bits of IAM the provider uses.
+It keeps its own copy of the API's rules and imports nothing of the provider but `api.signing`
+(the signature it checks); the provider never imports it (only `tools` does).
 
 Fault kinds (see `Fault`):
 - latency: sleep `seconds`, then process normally.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl
 
-from .. import signing
+from ..api import signing
 from .config import EmulatorConfig
 from .errors import AuthenticationFailed, ProjectMismatch
 from .iam import Iam

@@ -1,6 +1,7 @@
-"""The native Pulumi plugin `modelarts`: a second face over the same lifecycle (`lifecycle.py`).
+"""The native face: the Pulumi plugin `modelarts` (`pulumi-resource-modelarts`) over the same
+domain lifecycles as the dynamic face, and its typed Python classes (`sdk`, `quota_sdk`).
 
-`schema` declares the package in Pulumi's conventions from the same field lists as the dynamic
-face, `values` translates property values and names, `provider` answers the engine's calls in a
-thread pool, `server` serves it (errors as one line, partial state) as `pulumi-resource-modelarts`.
+`schema` declares the package in Pulumi's conventions from the domain's field lists, `values`
+translates property values and names, `provider` answers the engine's calls in a thread pool,
+`server` serves it (errors as one line, partial state). Imports the layers below, never `dynamic`.
 """

@@ -41,15 +41,16 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from .. import deadline, lifecycle, spec, wire
-from ..errors import ConfigurationError, InputError, ModelArtsError, WorkspaceStateError
-from ..settings import SOURCES, Settings, default_enterprise_project, resolve
+from ..core import deadline, wire
+from ..core.errors import ConfigurationError, InputError, ModelArtsError, WorkspaceStateError
+from ..core.settings import SOURCES, Settings, default_enterprise_project, resolve
+from ..domain.workspace import lifecycle, spec
 from . import quotas as quota_face
 from . import schema
 from .values import camel, diff_response, plain_map, secret_fields, to_plain, unknown, wire_map
 
 if TYPE_CHECKING:
-    from ..client import ModelArtsClient
+    from ..api.client import ModelArtsClient
 
 # Threads for blocking calls. The engine runs at most `--parallel` operations at once; 64 is
 # above what stacks use in practice (the benchmark runs --parallel 32) and each thread mostly
@@ -179,8 +180,8 @@ class ModelArtsProvider(Provider):
         """Where each workspace lives: the same rule as the dynamic face (`lifecycle.Clients`)."""
 
         def new(settings: Settings) -> ModelArtsClient:
-            from ..client import ModelArtsClient
-            from ..transport import new_session
+            from ..api.client import ModelArtsClient
+            from ..api.transport import new_session
 
             return ModelArtsClient(settings, new_session(pool_size=self._workers))
 
@@ -299,7 +300,7 @@ class ModelArtsProvider(Provider):
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
         """The lookups, with the dynamic face's arguments and rules (`lookups`), in camelCase."""
-        from ..lookups import LIST_FILTERS, as_result, check_filters, check_region, maas_result
+        from ..program.lookups import LIST_FILTERS, as_result, check_filters, check_region, maas_result
 
         if request.tok == quota_face.GET_WORKSPACE_QUOTAS:
             return await self._quotas.invoke(request)

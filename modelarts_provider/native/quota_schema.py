@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from .. import quota_spec
+from ..domain.quotas import spec as quota_spec
 from .values import camel
 
 PACKAGE = "modelarts"
@@ -66,7 +66,7 @@ def outputs() -> list[str]:
 
 def snake_names() -> set[str]:
     """Every field name the face translates between snake_case and camelCase (and nothing else)."""
-    from ..lookups import WorkspaceQuotaInfo
+    from ..program.lookups import WorkspaceQuotaInfo
 
     return {*outputs(), *quota_spec.SHOWN_FIELDS, *(f.name for f in fields(WorkspaceQuotaInfo))}
 
@@ -80,7 +80,7 @@ def _object(names: list[str], description: str) -> dict[str, Any]:
 
 
 def types() -> dict[str, Any]:
-    from ..lookups import WorkspaceQuotaInfo
+    from ..program.lookups import WorkspaceQuotaInfo
 
     return {
         QUOTA: _object(list(quota_spec.SHOWN_FIELDS), "One quota resource of a workspace, without usage."),

@@ -12,7 +12,7 @@ from typing import Any
 
 import pulumi
 
-from ..quota_resource import WorkspaceQuotasFace
+from ..program.quotas import WorkspaceQuotasFace
 from . import quota_schema
 from .values import camel
 

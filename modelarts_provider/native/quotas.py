@@ -30,12 +30,12 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from .. import quota_lifecycle
+from ..domain.quotas import lifecycle as quota_lifecycle
 from .quota_schema import DATA_MAPS, GET_WORKSPACE_QUOTAS, WORKSPACE_QUOTAS, outputs
 from .values import camel, diff_response, from_plain, secret_fields, snake, to_plain, unknown, wire_map
 
 if TYPE_CHECKING:
-    from ..client import ModelArtsClient
+    from ..api.client import ModelArtsClient
 
 Run = Callable[..., Awaitable[Any]]
 # (operation, what it is about, the engine's custom timeout, the work): the workspace face's runner
@@ -168,7 +168,7 @@ class QuotasFace:
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
         """`getWorkspaceQuotas(workspaceId, region?)`: every quota resource with its usage."""
-        from ..lookups import quotas_result
+        from ..program.lookups import quotas_result
 
         args = plain(request.args)
         workspace_id = str(args.get("workspace_id") or "")

@@ -12,8 +12,9 @@ from dataclasses import fields
 from functools import cache
 from typing import Any
 
-from .. import __version__, spec
-from ..settings import ASSUME_ROLE_FIELDS, SECRET_FIELDS, SOURCES, Settings
+from .. import __version__
+from ..core.settings import ASSUME_ROLE_FIELDS, SECRET_FIELDS, SOURCES, Settings
+from ..domain.workspace import spec
 from .values import camel
 
 PACKAGE = "modelarts"
@@ -182,7 +183,7 @@ def _config_variables() -> dict[str, Any]:
 def _info_properties(result: type | None = None) -> dict[str, Any]:
     """Properties of a workspace as the functions return it (`lookups.GetWorkspaceResult`, or
     `GetMaasWorkspaceResult` for the MaaS function, which has fewer fields)."""
-    from ..lookups import GetWorkspaceResult
+    from ..program.lookups import GetWorkspaceResult
 
     props: dict[str, Any] = {}
     for f in fields(result or GetWorkspaceResult):
@@ -217,7 +218,7 @@ _REGION_ARG = {"type": "string", "description": "Another region than the provide
 
 def _list_filters() -> dict[str, Any]:
     """`getWorkspaces` arguments: the list API's filters, as `lookups.get_workspaces` takes them."""
-    from ..client import ORDERS, SORT_KEYS
+    from ..api.client import ORDERS, SORT_KEYS
 
     return {
         "name": {"type": "string", "description": "Only names containing this text (the API's fuzzy match)."},
@@ -231,7 +232,7 @@ def _list_filters() -> dict[str, Any]:
 
 def _functions(info: dict[str, Any], maas_info: dict[str, Any]) -> dict[str, Any]:
     """The lookups (`lookups.get_*`) as schema functions."""
-    from ..lookups import GetWorkspaceResult
+    from ..program.lookups import GetWorkspaceResult
     from . import quota_schema
 
     def listed(item: str, description: str) -> dict[str, Any]:
@@ -269,7 +270,7 @@ def schema() -> dict[str, Any]:
     from . import quota_schema
 
     config = _config_variables()
-    from ..lookups import GetMaasWorkspaceResult, GetWorkspaceResult
+    from ..program.lookups import GetMaasWorkspaceResult, GetWorkspaceResult
 
     info = _info_properties()
     maas_info = _info_properties(GetMaasWorkspaceResult)

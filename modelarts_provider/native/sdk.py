@@ -14,9 +14,9 @@ from typing import Any
 
 import pulumi
 
-from ..resource import WorkspaceFace
-from ..settings import SECRET_FIELDS
-from ..wire import map_within
+from ..core.settings import SECRET_FIELDS
+from ..core.wire import map_within
+from ..program.workspace import WorkspaceFace
 from . import schema
 from .values import camel, snake
 

@@ -24,8 +24,9 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc, status_pb2
 
-from .. import __version__, api_trace
-from ..errors import ModelArtsError
+from .. import __version__
+from ..api import trace as api_trace
+from ..core.errors import ModelArtsError
 from .provider import ModelArtsProvider, PartialCreate
 
 # Requests as large as the engine sends (big stacks' schemas and states), as the SDK allows.

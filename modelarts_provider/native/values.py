@@ -13,7 +13,7 @@ from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.provider.experimental.provider import DiffResponse, PropertyDiff, PropertyDiffKind
 from pulumi.runtime.rpc import UNKNOWN
 
-from ..lifecycle import Plan
+from ..domain.workspace.lifecycle import Plan
 
 _UPPER = re.compile(r"(?<!^)([A-Z])")
 

@@ -21,9 +21,9 @@ from typing import Any
 
 from modelarts_provider.emulator import Emulator
 from modelarts_provider.emulator.iam import user_id_for
-from modelarts_provider.review.access import review
-from modelarts_provider.review.markdown import render
-from modelarts_provider.review.preview import parse
+from modelarts_provider.tools.review.access import review
+from modelarts_provider.tools.review.markdown import render
+from modelarts_provider.tools.review.preview import parse
 from tests.conftest import hw_env
 from tests.e2e.pulumi_cli import Project
 from tests.e2e.test_stack import api

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from modelarts_provider.client import ModelArtsClient
+from modelarts_provider.api.client import ModelArtsClient
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
 from tests.conftest import hw_env, settings_for
 from tests.e2e.pulumi_cli import REPO, Project

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from modelarts_provider.client import ModelArtsClient
+from modelarts_provider.api.client import ModelArtsClient
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
 from tests.conftest import hw_env, settings_for
 from tests.docblocks import REPO, Block, blocks_of, marked, missing_lines

@@ -23,10 +23,10 @@ from typing import Any
 
 import pytest
 
-from modelarts_provider import lookups
+from modelarts_provider.core.errors import ModelArtsError, TransportError
+from modelarts_provider.core.settings import Settings
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
-from modelarts_provider.errors import ModelArtsError, TransportError
-from modelarts_provider.settings import Settings
+from modelarts_provider.program import lookups
 from tests import conftest
 from tests.e2e.pulumi_cli import REPO, Project, without_program_runtime
 from tests.e2e.reliability import (

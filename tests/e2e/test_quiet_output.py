@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from modelarts_provider import waiting
+from modelarts_provider.core import waiting
 from modelarts_provider.emulator import Emulator, EmulatorConfig
 from tests.conftest import hw_env
 from tests.e2e.pulumi_cli import Project

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from modelarts_provider import signing
+from modelarts_provider.api import signing
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
 from tests.e2e.pulumi_cli import Project
 from tests.e2e.reliability import CREATE_PATH, env_changed, hw_env

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from modelarts_provider.client import ModelArtsClient
+from modelarts_provider.api.client import ModelArtsClient
+from modelarts_provider.core.settings import resolve
 from modelarts_provider.emulator import Emulator, EmulatorConfig
-from modelarts_provider.settings import resolve
 from tests.e2e.pulumi_cli import Project, without_program_runtime
 
 EPS = "b7e3c1a2-1111-4222-8333-444455556666"

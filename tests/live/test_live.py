@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from modelarts_provider.client import ModelArtsClient
-from modelarts_provider.errors import ModelArtsError, NotFoundError
-from modelarts_provider.settings import resolve
+from modelarts_provider.api.client import ModelArtsClient
+from modelarts_provider.core.errors import ModelArtsError, NotFoundError
+from modelarts_provider.core.settings import resolve
 from tests.e2e.pulumi_cli import Project
 
 # The only quota resource the vendor documents (its range in the vendor's example: -1..60000).

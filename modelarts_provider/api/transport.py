@@ -27,7 +27,7 @@ from urllib3.connection import HTTPConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import NewConnectionError
 
-from .errors import ModelArtsError
+from ..core.errors import ModelArtsError
 
 USER_AGENT = "modelarts-provider (python-requests)"
 MAX_ANSWER_BYTES = 32 * 1024 * 1024  # a list page of 1000 workspaces is well under 2 MiB

@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .spec import DECLARED_REGION, RULES, Failure
-from .wire import is_unknown
+from ...core.wire import is_unknown
+from ..workspace.spec import DECLARED_REGION, RULES, Failure
 
 if TYPE_CHECKING:
-    from .quota_models import QuotaItem, QuotaList
+    from ...api.quota_models import QuotaItem, QuotaList
 
 UNLIMITED = -1
 WORKSPACE_ID_PATTERN = re.compile(r"^(0|[0-9a-f]{32})$")

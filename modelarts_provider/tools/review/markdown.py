@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..quota_spec import UNLIMITED
-from ..wire import is_unknown
+from ...core.wire import is_unknown
+from ...domain.quotas.spec import UNLIMITED
 from .access import PUBLIC, Change, Grantee, QuotaChange, QuotasReview, Review, WorkspaceReview
 from .preview import SECRET_TEXT, is_secret
 

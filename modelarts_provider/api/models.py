@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import ResponseError
+from ..core.errors import ResponseError
 
 
 class _Lenient(BaseModel):

@@ -13,16 +13,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from . import quota_spec
-from .canonical import region_changed
-from .errors import ApiError, ModelArtsError, NotFoundError
-from .lifecycle import Plan, located
-from .spec import DECLARED_REGION, Failure
-from .wire import has_unknown, is_unknown, unwrap
+from ...core.errors import ApiError, ModelArtsError, NotFoundError
+from ...core.wire import has_unknown, is_unknown, unwrap
+from ..workspace.canonical import region_changed
+from ..workspace.lifecycle import Plan, located
+from ..workspace.spec import DECLARED_REGION, Failure
+from . import spec as quota_spec
 
 if TYPE_CHECKING:
-    from .client import ModelArtsClient
-    from .quota_models import QuotaItem, QuotaList
+    from ...api.client import ModelArtsClient
+    from ...api.quota_models import QuotaItem, QuotaList
 
 BUSY_CODE = "ModelArts.7004"  # workspace status abnormal, e.g. DELETING
 

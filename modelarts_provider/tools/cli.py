@@ -15,15 +15,15 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any
 
-from . import __version__
-from .client import ORDERS, SORT_KEYS, ModelArtsClient
-from .deadline import time_limit
-from .errors import ModelArtsError, NotFoundError
-from .models import LiveWorkspace, WorkspaceSummary
-from .quota_models import QuotaItem
+from .. import __version__
+from ..api.client import ORDERS, SORT_KEYS, ModelArtsClient
+from ..api.models import LiveWorkspace, WorkspaceSummary
+from ..api.quota_models import QuotaItem
+from ..core.deadline import time_limit
+from ..core.errors import ModelArtsError, NotFoundError
+from ..core.settings import resolve
+from ..domain.workspace.spec import check_enterprise_project
 from .review import command as review_command
-from .settings import resolve
-from .spec import check_enterprise_project
 
 DEFAULT_WORKSPACE_ID = "0"
 DETAIL_WORKERS = 8  # parallel GETs for adopt-code: an estate of hundreds takes seconds, not minutes

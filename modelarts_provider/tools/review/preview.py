@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from ..native.values import snake
+from ...native.values import snake
 
 # How Pulumi writes a value that is not known before `up`: the wire's computed sentinel, which the
 # CLI's JSON serializer writes too (pkg/resource/stack/deployment.go, computedValuePlaceholder).

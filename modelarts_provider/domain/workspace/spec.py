@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ...core.wire import has_unknown, is_unknown
 from .pairing import grant_key
-from .wire import has_unknown, is_unknown
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_\-\u4e00-\u9fa5]+$")
 WORKSPACE_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
@@ -63,7 +63,7 @@ class Failure:
 
 
 def secret_inputs(props: Mapping[str, Any]) -> frozenset[str]:
-    """The inputs the program marked secret (see `resource._secret_inputs`)."""
+    """The inputs the program marked secret (see `program.workspace.secret_inputs`)."""
     keys = props.get(SECRET_INPUTS)
     if isinstance(keys, (list, tuple)):
         return frozenset(k for k in keys if isinstance(k, str))

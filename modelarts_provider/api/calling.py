@@ -14,12 +14,14 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from . import api_trace, deadline, transport
+from ..core import deadline
+from ..core.errors import AuthenticationError, ResponseError, TransportError, api_error_for
+from ..core.settings import Settings
+from . import trace as api_trace
+from . import transport
 from .auth import Authenticator
-from .errors import AuthenticationError, ResponseError, TransportError, api_error_for
 from .gate import gate_for
 from .retrying import Decision, Outcome, backoff, decide, retry_after_seconds
-from .settings import Settings
 from .transport import new_session
 
 log = logging.getLogger(__name__)

@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..canonical import normalize
-from ..pairing import grant_key, pair
-from ..quota_spec import whole
-from ..spec import API_FIELDS
-from ..wire import any_within, has_unknown, is_unknown
+from ...core.wire import any_within, has_unknown, is_unknown
+from ...domain.quotas.spec import whole
+from ...domain.workspace.canonical import normalize
+from ...domain.workspace.pairing import grant_key, pair
+from ...domain.workspace.spec import API_FIELDS
 from .preview import Preview, State, Step, is_secret
 
 PUBLIC = "PUBLIC"

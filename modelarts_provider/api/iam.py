@@ -7,9 +7,9 @@ from __future__ import annotations
 import threading
 import time
 
+from ..core.errors import ConfigurationError, ResponseError
 from . import auth
 from .calling import ApiCaller
-from .errors import ConfigurationError, ResponseError
 
 
 class IamClient:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from .errors import AuthenticationError
+from ..core.errors import AuthenticationError
 
 
 @dataclass

@@ -13,15 +13,15 @@ from urllib.parse import quote
 
 import requests
 
+from ..core.errors import ApiError, ConfigurationError, NotFoundError, ResponseError
+from ..core.settings import Settings
+from ..domain.workspace.canonical import normalize
+from ..domain.workspace.spec import GRANT_FIELDS
 from .auth import Authenticator
 from .calling import ApiCaller
-from .canonical import normalize
-from .errors import ApiError, ConfigurationError, NotFoundError, ResponseError
-from .iam_client import IamClient
+from .iam import IamClient
 from .models import LiveWorkspace, MaasWorkspaces, WorkspacePage, WorkspaceSummary, parse
 from .quota_models import QuotaList
-from .settings import Settings
-from .spec import GRANT_FIELDS
 
 PAGE_SIZE = 1000
 SORT_KEYS = ("name", "update_time", "status")  # the list API's sort_by values

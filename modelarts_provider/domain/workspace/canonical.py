@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ...core.wire import has_unknown
 from .pairing import grants_match, normalize_grant, sorted_grants
 from .spec import (
     API_FIELDS,
@@ -16,7 +17,6 @@ from .spec import (
     SECRET_INPUTS,
     secret_inputs,
 )
-from .wire import has_unknown
 
 
 def normalize(props: Mapping[str, Any]) -> dict[str, Any]:

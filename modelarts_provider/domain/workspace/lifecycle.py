@@ -17,14 +17,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import canonical, deadline, pairing, spec, wire
-from .errors import ApiError, ModelArtsError, NotFoundError, ServerError, TransportError, WorkspaceStateError
-from .waiting import poll
+from ...core import deadline, wire
+from ...core.errors import ApiError, ModelArtsError, NotFoundError, ServerError, TransportError, WorkspaceStateError
+from ...core.waiting import poll
+from . import canonical, pairing, spec
 
 if TYPE_CHECKING:  # requests and pydantic load on the first API call, not for check/diff/preview
-    from .client import ModelArtsClient
-    from .models import LiveWorkspace, WorkspaceSummary
-    from .settings import Settings
+    from ...api.client import ModelArtsClient
+    from ...api.models import LiveWorkspace, WorkspaceSummary
+    from ...core.settings import Settings
 
 DEFAULT_WORKSPACE_ID = "0"
 DEFAULT_EPS_SETTING = "from huaweicloud:enterpriseProjectId / HW_ENTERPRISE_PROJECT_ID"
@@ -217,7 +218,7 @@ def _post_once_effectively(api: ModelArtsClient, props: Mapping[str, Any], timeo
     body = _body(props, include_eps=True)
     name = props["name"]
     until = time.monotonic() + timeout
-    from .retrying import backoff
+    from ...api.retrying import backoff
 
     uncertain = False  # an earlier POST may still take effect after the look-up missed it
     reposted = False  # a refusal with no holder of the name in sight is posted again once
@@ -260,7 +261,7 @@ def _post_once_effectively(api: ModelArtsClient, props: Mapping[str, Any], timeo
 
 
 def _body(props: Mapping[str, Any], include_eps: bool) -> dict[str, Any]:
-    from .client import workspace_body  # requests loads on the first API call, not at preview
+    from ...api.client import workspace_body
 
     return workspace_body(props, include_eps)
 
@@ -420,7 +421,7 @@ def update(
         api.update_workspace(id_, _body(props, include_eps=False))
         workspace = api.get_workspace(id_)
     else:
-        from .models import LiveWorkspace
+        from ...api.models import LiveWorkspace
 
         server = old["server_grants"] if "server_grants" in old else old.get("grants")  # older states
         workspace = LiveWorkspace.model_validate({**old, "id": id_, "grants": server or []})

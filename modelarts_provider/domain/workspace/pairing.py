@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .wire import has_unknown
+from ...core.wire import has_unknown
 
 
 def grant_key(grant: Mapping[str, Any]) -> tuple[str, str, str]:

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import requests
 
-from ..transport import BadAnswer, NoAnswer, exchange, new_session
+from ...api.transport import BadAnswer, NoAnswer, exchange, new_session
 
 GITHUB_LIMIT = 65536  # characters GitHub accepts in a comment body
 BODY_LIMIT = 60000  # what we post, leaving room below GitHub's limit (GitLab allows 1,000,000)

@@ -17,8 +17,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
+from ..core.errors import ResponseError
 from . import signing
-from .errors import ResponseError
 
 
 class Authenticator(requests.auth.AuthBase):
