@@ -239,12 +239,13 @@ def without_program_runtime(text: str) -> str:
     return "\n".join(kept)
 
 
-def package_at(commit: str, dest: Path) -> Path:
-    """The `modelarts_provider` package as it was at `commit`, unpacked into `dest` (for a
-    PYTHONPATH): how the compatibility tests run a previous release. Skips the test when the
-    commit is not in this checkout's history (a shallow clone)."""
+def package_at(commit: str, dest: Path, *also: str) -> Path:
+    """The `modelarts_provider` package as it was at `commit` (and the files `also` names, e.g.
+    that release's plugin build script), unpacked into `dest` (for a PYTHONPATH): how the
+    compatibility tests run a previous release. Skips the test when the commit is not in this
+    checkout's history (a shallow clone)."""
     archive = subprocess.run(
-        ["git", "-C", str(REPO), "archive", commit, "modelarts_provider"], capture_output=True, check=False
+        ["git", "-C", str(REPO), "archive", commit, "modelarts_provider", *also], capture_output=True, check=False
     )
     if archive.returncode != 0:
         pytest.skip(f"commit {commit[:7]} is not in this checkout's history (shallow clone?)")
