@@ -12,6 +12,7 @@ import pytest
 from modelarts_provider.api.auth import TOKENS
 from modelarts_provider.api.gate import forget_all
 from modelarts_provider.core.settings import Settings, resolve
+from modelarts_provider.dynamic.base import forget_clients
 from modelarts_provider.emulator import Emulator, EmulatorConfig
 from modelarts_provider.tools.pytest_plugin import stack_env
 
@@ -20,9 +21,11 @@ from modelarts_provider.tools.pytest_plugin import stack_env
 def _fresh_token_cache() -> Iterator[None]:
     TOKENS.clear()
     forget_all()
+    forget_clients()
     yield
     TOKENS.clear()
     forget_all()
+    forget_clients()
 
 
 @pytest.fixture(autouse=True)

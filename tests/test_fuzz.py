@@ -27,12 +27,14 @@ from hypothesis import strategies as st
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
-from modelarts_provider.api.client import ModelArtsClient, workspace_body
+from modelarts_provider.api.client import ModelArtsClient
 from modelarts_provider.api.gate import forget_all
 from modelarts_provider.api.models import LiveWorkspace, WorkspaceSummary
 from modelarts_provider.core.errors import ModelArtsError
 from modelarts_provider.core.settings import resolve
 from modelarts_provider.domain.workspace import canonical, spec
+from modelarts_provider.domain.workspace.body import workspace_body
+from modelarts_provider.dynamic.base import forget_clients
 from modelarts_provider.dynamic.workspace_provider import WorkspaceProvider
 from modelarts_provider.emulator.bodies import new_workspace
 from modelarts_provider.emulator.config import EmulatorConfig
@@ -280,6 +282,7 @@ def fuzzed_provider(server: RawServer) -> WorkspaceProvider:
     }
     provider.configure(ConfigureRequest(Config(config, "fuzz")))
     forget_all()  # each example is a new run: an earlier example's 401 must not stop this one
+    forget_clients()
     return provider
 
 

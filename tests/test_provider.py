@@ -384,7 +384,7 @@ def test_progress_is_one_write_per_line(monkeypatch: pytest.MonkeyPatch) -> None
     import sys
     from concurrent.futures import ThreadPoolExecutor
 
-    from modelarts_provider.dynamic import workspace_provider as provider
+    from modelarts_provider.dynamic import base
 
     writes: list[str] = []
 
@@ -398,7 +398,7 @@ def test_progress_is_one_write_per_line(monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setattr(sys, "stderr", Stderr())
     with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(lambda i: provider._progress(f"deleting workspace {i}"), range(20)))
+        list(pool.map(lambda i: base.progress(f"deleting workspace {i}"), range(20)))
     assert len(writes) == 20
     assert all(w.startswith("info: deleting workspace ") and w.count("\n") == 1 and w.endswith("\n") for w in writes)
 

@@ -1,7 +1,8 @@
-"""`ModelArtsClient`: the ModelArts part of the API, the workspace and quota endpoints, and the
-request bodies they send. Every call goes through `calling.ApiCaller` (one deadline each, the
-retry policy, ModelArts' error fields); IAM's part (tokens, the project id, who signs) is
-`iam_client.IamClient`. Close a client you open (`with ModelArtsClient(...) as client:`)."""
+"""`ModelArtsClient`: the ModelArts part of the API, the workspace and quota endpoints (the
+workspace bodies arrive built from the declared fields, `domain.workspace.body`). Every call goes
+through `calling.ApiCaller` (one deadline each, the retry policy, ModelArts' error fields); IAM's
+part (tokens, the project id, who signs) is `iam.IamClient`. Close a client you open
+(`with ModelArtsClient(...) as client:`)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,9 @@ from urllib.parse import quote
 
 import requests
 
+from ..core import error_codes
 from ..core.errors import ApiError, ConfigurationError, NotFoundError, ResponseError
 from ..core.settings import Settings
-from ..domain.workspace.canonical import normalize
-from ..domain.workspace.spec import GRANT_FIELDS
 from .auth import Authenticator
 from .calling import ApiCaller
 from .iam import IamClient
@@ -26,23 +26,6 @@ from .quota_models import QuotaList
 PAGE_SIZE = 1000
 SORT_KEYS = ("name", "update_time", "status")  # the list API's sort_by values
 ORDERS = ("asc", "desc")
-AMBIGUOUS_NOT_FOUND_CODE = "ModelArts.0104"
-
-
-def workspace_body(props: Mapping[str, Any], include_eps: bool) -> dict[str, Any]:
-    """The request body for POST (with the enterprise project) or PUT (full state, without it)."""
-    spec = normalize(props)
-    body: dict[str, Any] = {
-        "name": spec["name"],
-        "description": spec["description"],
-        "auth_type": spec["auth_type"],
-        "grants": [{k: v for k, v in g.items() if k in GRANT_FIELDS} for g in spec["grants"]]
-        if spec["auth_type"] == "INTERNAL"
-        else [],
-    }
-    if include_eps:
-        body["enterprise_project_id"] = spec["enterprise_project_id"]
-    return body
 
 
 class ModelArtsClient:
@@ -122,7 +105,7 @@ class ModelArtsClient:
             return self._call("GET", f"/workspaces/{quote(workspace_id, safe='')}{subpath}", operation)
         except ApiError as exc:
             # Some regions answer a missing workspace with the generic parameter error.
-            if exc.status == 400 and exc.error_code == AMBIGUOUS_NOT_FOUND_CODE and not self._listed(workspace_id):
+            if exc.status == 400 and exc.error_code == error_codes.PARAMETER_ERROR and not self._listed(workspace_id):
                 raise NotFoundError(exc.operation, exc.status, exc.error_code, exc.error_msg, exc.request_id) from None
             raise
 

@@ -9,8 +9,6 @@ from pydantic import Field, field_validator
 
 from .models import _Lenient, _millis
 
-UNLIMITED = -1
-
 
 class QuotaItem(_Lenient):
     """One quota resource of a workspace. `used_quota` is None when the quota is unlimited (-1)

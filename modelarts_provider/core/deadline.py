@@ -54,12 +54,6 @@ def current() -> Limit | None:
     return _LIMIT.get()
 
 
-def current_end() -> float | None:
-    """The `time.monotonic()` value by which the enclosing limit ends; None outside any."""
-    limit = _LIMIT.get()
-    return None if limit is None else limit.end
-
-
 def left(seconds: float) -> float:
     """`seconds`, or less when the enclosing limit ends sooner: how long a wait may last."""
     limit = _LIMIT.get()

@@ -6,7 +6,7 @@ never from request headers or bodies, so no credential can leak through an excep
 
 from __future__ import annotations
 
-NOT_FOUND_CODES = frozenset({"ModelArts.7005", "ModelArts.0102"})
+from . import error_codes
 
 
 class ModelArtsError(Exception):
@@ -72,7 +72,7 @@ class PermissionDeniedError(ApiError):
     """The credentials are valid but not allowed to do this."""
 
     def hint(self) -> str:
-        if self.error_code == "ModelArts.0210":
+        if self.error_code == error_codes.PROJECT_MISMATCH:
             return "; the project id does not belong to these credentials: check huaweicloud:projectId (HW_PROJECT_ID)"
         return "; the IAM policy of these credentials does not allow it (policies per job: docs/configuration.md)"
 
@@ -122,7 +122,7 @@ def api_error_for(
 ) -> ApiError:
     """Pick the exception class from the status and ModelArts' error code."""
     cls: type[ApiError]
-    if status == 404 or (status == 400 and error_code in NOT_FOUND_CODES):
+    if status == 404 or (status == 400 and error_code in error_codes.NOT_FOUND):
         cls = NotFoundError
     elif status == 401:
         cls = AuthenticationError

@@ -300,7 +300,7 @@ class ModelArtsProvider(Provider):
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
         """The lookups, with the dynamic face's arguments and rules (`lookups`), in camelCase."""
-        from ..program.lookups import LIST_FILTERS, as_result, check_filters, check_region, maas_result
+        from ..domain.workspace.queries import LIST_FILTERS, as_result, check_filters, check_region, maas_result
 
         if request.tok == quota_face.GET_WORKSPACE_QUOTAS:
             return await self._quotas.invoke(request)

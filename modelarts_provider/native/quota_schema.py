@@ -1,5 +1,5 @@
 """The schema of `modelarts:index:WorkspaceQuotas` and `getWorkspaceQuotas`, from the field lists
-the dynamic face uses (`quota_spec`, `lookups.WorkspaceQuotaInfo`). Quota resource names (map
+the dynamic face uses (`quota_spec`, `quotas.queries.WorkspaceQuotaInfo`). Quota resource names (map
 keys such as `exemlProject.gpu_duration`) are data: they are never case-converted."""
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def outputs() -> list[str]:
 
 def snake_names() -> set[str]:
     """Every field name the face translates between snake_case and camelCase (and nothing else)."""
-    from ..program.lookups import WorkspaceQuotaInfo
+    from ..domain.quotas.queries import WorkspaceQuotaInfo
 
     return {*outputs(), *quota_spec.SHOWN_FIELDS, *(f.name for f in fields(WorkspaceQuotaInfo))}
 
@@ -80,7 +80,7 @@ def _object(names: list[str], description: str) -> dict[str, Any]:
 
 
 def types() -> dict[str, Any]:
-    from ..program.lookups import WorkspaceQuotaInfo
+    from ..domain.quotas.queries import WorkspaceQuotaInfo
 
     return {
         QUOTA: _object(list(quota_spec.SHOWN_FIELDS), "One quota resource of a workspace, without usage."),

@@ -168,7 +168,7 @@ class QuotasFace:
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
         """`getWorkspaceQuotas(workspaceId, region?)`: every quota resource with its usage."""
-        from ..program.lookups import quotas_result
+        from ..domain.quotas.queries import quotas_result
 
         args = plain(request.args)
         workspace_id = str(args.get("workspace_id") or "")

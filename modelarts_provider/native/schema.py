@@ -32,8 +32,6 @@ GET_MAAS_WORKSPACES = f"{PACKAGE}:index:getMaasWorkspaces"
 
 # Inputs only the dynamic face needs: the native host has `pulumi import` and `customTimeouts`.
 DYNAMIC_ONLY = frozenset({"adopt_id", "adopt_by_name", "create_timeout", "delete_timeout"})
-# Outputs kept in the state for the lifecycle's own use, not part of the public schema.
-INTERNAL_OUTPUTS = frozenset({"declared_grants"})
 # Changing these replaces the workspace.
 REPLACE_ON_CHANGE = frozenset({"enterprise_project_id", "region"})
 
@@ -111,7 +109,7 @@ def native_inputs() -> list[str]:
 
 
 def native_outputs() -> list[str]:
-    return [*native_inputs(), *(f for f in spec.OUTPUT_FIELDS if f not in INTERNAL_OUTPUTS)]
+    return [*native_inputs(), *spec.OUTPUT_FIELDS]
 
 
 def _prop(field: str) -> dict[str, Any]:
@@ -181,9 +179,9 @@ def _config_variables() -> dict[str, Any]:
 
 
 def _info_properties(result: type | None = None) -> dict[str, Any]:
-    """Properties of a workspace as the functions return it (`lookups.GetWorkspaceResult`, or
+    """Properties of a workspace as the functions return it (`queries.GetWorkspaceResult`, or
     `GetMaasWorkspaceResult` for the MaaS function, which has fewer fields)."""
-    from ..program.lookups import GetWorkspaceResult
+    from ..domain.workspace.queries import GetWorkspaceResult
 
     props: dict[str, Any] = {}
     for f in fields(result or GetWorkspaceResult):
@@ -232,7 +230,7 @@ def _list_filters() -> dict[str, Any]:
 
 def _functions(info: dict[str, Any], maas_info: dict[str, Any]) -> dict[str, Any]:
     """The lookups (`lookups.get_*`) as schema functions."""
-    from ..program.lookups import GetWorkspaceResult
+    from ..domain.workspace.queries import GetWorkspaceResult
     from . import quota_schema
 
     def listed(item: str, description: str) -> dict[str, Any]:
@@ -270,7 +268,7 @@ def schema() -> dict[str, Any]:
     from . import quota_schema
 
     config = _config_variables()
-    from ..program.lookups import GetMaasWorkspaceResult, GetWorkspaceResult
+    from ..domain.workspace.queries import GetMaasWorkspaceResult, GetWorkspaceResult
 
     info = _info_properties()
     maas_info = _info_properties(GetMaasWorkspaceResult)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ...core import error_codes
 from ...core.errors import ApiError, ModelArtsError, NotFoundError
 from ...core.wire import has_unknown, is_unknown, unwrap
 from ..workspace.canonical import region_changed
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from ...api.client import ModelArtsClient
     from ...api.quota_models import QuotaItem, QuotaList
 
-BUSY_CODE = "ModelArts.7004"  # workspace status abnormal, e.g. DELETING
 
 
 def check(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
@@ -142,7 +142,7 @@ def delete(api: ModelArtsClient, id_: str, props: Mapping[str, Any]) -> None:
     except NotFoundError:
         return
     except ApiError as exc:
-        if exc.error_code != BUSY_CODE or not _going(api, id_):
+        if exc.error_code != error_codes.STATUS_ABNORMAL or not _going(api, id_):
             raise
 
 

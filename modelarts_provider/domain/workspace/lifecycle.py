@@ -17,10 +17,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ...core import deadline, wire
+from ...core import deadline, error_codes, wire
 from ...core.errors import ApiError, ModelArtsError, NotFoundError, ServerError, TransportError, WorkspaceStateError
 from ...core.waiting import poll
 from . import canonical, pairing, spec
+from .body import workspace_body
 
 if TYPE_CHECKING:  # requests and pydantic load on the first API call, not for check/diff/preview
     from ...api.client import ModelArtsClient
@@ -208,14 +209,14 @@ def _find_adoptee(api: ModelArtsClient, props: Mapping[str, Any], call: Call) ->
 def _converge(api: ModelArtsClient, workspace: LiveWorkspace, props: Mapping[str, Any]) -> LiveWorkspace:
     """Bring an adopted workspace to the declared state with one PUT, only if needed."""
     if canonical.changed_fields(props, live_inputs(workspace)):
-        api.update_workspace(workspace.id, _body(props, include_eps=False))
+        api.update_workspace(workspace.id, workspace_body(props, include_eps=False))
         return api.get_workspace(workspace.id)
     return workspace
 
 
 def _post_once_effectively(api: ModelArtsClient, props: Mapping[str, Any], timeout: float, call: Call) -> LiveWorkspace:
     """POST; when the outcome is unknown, look the name up before anything else."""
-    body = _body(props, include_eps=True)
+    body = workspace_body(props, include_eps=True)
     name = props["name"]
     until = time.monotonic() + timeout
     from ...api.retrying import backoff
@@ -260,22 +261,15 @@ def _post_once_effectively(api: ModelArtsClient, props: Mapping[str, Any], timeo
     raise WorkspaceStateError(f"could not create workspace {name!r}")
 
 
-def _body(props: Mapping[str, Any], include_eps: bool) -> dict[str, Any]:
-    from ...api.client import workspace_body
-
-    return workspace_body(props, include_eps)
-
-
 # No vendor source names the code of "workspace name already exists" (the emulator's 7002 is
 # an assumption, docs/emulator.md): a taken name is recognised by looking the name up, never by
 # its code. These documented codes mean something else, so such a refusal is not posted again.
 NOT_A_TAKEN_NAME = frozenset(
     {
-        "ModelArts.7006",  # workspace number over limit
-        "ModelArts.7004",  # workspace status abnormal
-        "ModelArts.7005",  # workspace not existed
-        "ModelArts.0102",  # the workspace does not exist
-        "ModelArts.3566",  # the default workspace cannot be modified
+        error_codes.NUMBER_OVER_LIMIT,
+        error_codes.STATUS_ABNORMAL,
+        error_codes.DEFAULT_WORKSPACE_READ_ONLY,
+        *error_codes.NOT_FOUND,
     }
 )
 
@@ -418,7 +412,7 @@ def update(
         old = outputs(finish_create(api, api.get_workspace(id_), props, timeout, call), old)
     changed = [f for f in canonical.changed_fields(props, old) if f in spec.API_FIELDS]
     if changed:
-        api.update_workspace(id_, _body(props, include_eps=False))
+        api.update_workspace(id_, workspace_body(props, include_eps=False))
         workspace = api.get_workspace(id_)
     else:
         from ...api.models import LiveWorkspace
@@ -441,7 +435,7 @@ def delete(api: ModelArtsClient, id_: str, props: Mapping[str, Any], call: Call)
     except NotFoundError:
         return
     except ApiError as exc:
-        if exc.error_code != "ModelArts.7004":  # status abnormal: already being deleted
+        if exc.error_code != error_codes.STATUS_ABNORMAL:  # already being deleted
             raise
     timeout = call.seconds(props, "delete_timeout", spec.DEFAULT_DELETE_TIMEOUT)
     wait_gone(api, id_, name, timeout, "deleting", call, f"it stays in the stack, {_again(call, 'delete_timeout')}")
@@ -516,6 +510,14 @@ class Clients:
                 client = self._new(self.settings().for_location(region, project_id))
                 self._clients[(region, project_id)] = client
             return client
+
+    def close(self) -> None:
+        """Close every client made so far."""
+        with self._lock:
+            made = list(self._clients.values())
+            self._clients.clear()
+        for client in made:
+            client.close()
 
     def elsewhere(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> str | None:
         """The preview's note for a workspace recorded outside the current default region or

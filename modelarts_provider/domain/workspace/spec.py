@@ -27,8 +27,7 @@ MAX_TIMEOUT = 24 * 3600.0
 API_FIELDS = ("name", "description", "auth_type", "grants", "enterprise_project_id")
 CONTROL_FIELDS = ("adopt_id", "adopt_by_name", "create_timeout", "delete_timeout")
 # Where the workspace lives: `region` is declared (optional, default from config at create);
-# both it and `project_id` are recorded in the state, and read/update/delete use them.
-LOCATION_FIELDS = ("region", "project_id")
+# both it and the `project_id` output are recorded in the state, and read/update/delete use them.
 INPUT_FIELDS = (*API_FIELDS, "region", *CONTROL_FIELDS)
 REGION_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 OUTPUT_FIELDS = (
