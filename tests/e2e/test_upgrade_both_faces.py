@@ -16,8 +16,10 @@ they name (every GLOBAL / STACK_GLOBAL of `pickletools`) must stay importable:
     WorkspaceProvider blob:        modelarts_provider.provider.WorkspaceProvider
     WorkspaceQuotasProvider blob:  modelarts_provider.quota_provider.WorkspaceQuotasProvider
 
-(BLOB_GLOBALS below; nothing else, not even a dill helper, is referenced.) The update leaves one
-dynamic workspace and one dynamic quotas resource untouched, so `destroy` also loads old blobs.
+(BLOB_GLOBALS below; nothing else, not even a dill helper, is referenced.) The update rewrites
+the outputs' blob (the one `refresh` and `destroy` load) of the resources it changes, naming the
+classes where this checkout defines them; one dynamic workspace and one dynamic quotas resource
+stay untouched and keep the old blob there, so `destroy` loads blobs of both releases.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import Any
 
 import pytest
 
+from modelarts_provider import WorkspaceProvider, WorkspaceQuotasProvider
 from modelarts_provider.emulator import Emulator
 from tests.conftest import hw_env
 from tests.e2e.pulumi_cli import REPO, Project, package_at
@@ -212,6 +215,18 @@ def dynamic_resources(state: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return by_type
 
 
+def stored_blobs(project: Project) -> dict[str, list[str]]:
+    """What the pickled provider in the outputs of each dynamic resource in the stack's state
+    references: the blob `refresh` and `destroy` load (the inputs hold the one of the last check)."""
+    state = json.loads(project.export(show_secrets=True))
+    found = {}
+    for resources in dynamic_resources(state).values():
+        for resource in resources:
+            blob = base64.b64decode(plain(resource["outputs"])["__provider"])
+            found[resource["urn"].rsplit("::", 1)[-1]] = referenced_globals(blob)
+    return found
+
+
 # Run in a fresh interpreter with this checkout alone on PYTHONPATH: loads each blob as the dynamic
 # provider host does (pulumi/dynamic/__main__.py get_provider: dill.loads inside _deserialize, then
 # configure), and reports what it resolved to and what check and diff answer.
@@ -327,6 +342,14 @@ def test_a_stack_of_the_previous_release_keeps_working_on_both_faces(
         assert {g["user_name"] for g in after[name]["grants"]} == {"zoe", "adam"}
     assert gpu_quotas(emu, before) == {"up2-dyn-team": 600, "up2-dyn-kept": 900, "up2-nat-team": 1000}
     project.run("preview", "--expect-no-changes")
+    now = {DYNAMIC_WORKSPACE: f"{WorkspaceProvider.__module__}.WorkspaceProvider"}
+    now[DYNAMIC_QUOTAS] = f"{WorkspaceQuotasProvider.__module__}.WorkspaceQuotasProvider"
+    assert stored_blobs(project) == {
+        "dyn-team": [now[DYNAMIC_WORKSPACE]],
+        "dyn-kept": BLOB_GLOBALS[DYNAMIC_WORKSPACE],  # the destroy below loads old blobs too
+        "dyn-team-quotas": BLOB_GLOBALS[DYNAMIC_QUOTAS],
+        "dyn-kept-quotas": [now[DYNAMIC_QUOTAS]],
+    }
 
     project.run("destroy", "--yes", "--skip-preview")
     assert live(emu) == {}
