@@ -7,7 +7,10 @@ byte at a time, loses requests at random)."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -22,7 +25,7 @@ from modelarts_provider.core.errors import (
     ThrottledError,
     TransportError,
 )
-from modelarts_provider.core.settings import Settings
+from modelarts_provider.core.settings import Settings, resolve
 from modelarts_provider.dynamic.workspace_provider import WorkspaceProvider
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
 from modelarts_provider.tools.cli import run
@@ -81,6 +84,64 @@ def test_first_call_faults_do_not_block_the_others(emulator: Emulator) -> None:
     client = ModelArtsClient(settings_for(emulator, max_retries=1, project_id=emulator.config.project_id))
     assert in_parallel(client, 8) == [None] * 8
     assert emulator.counts()["GET"] == 8 + 3
+
+
+def test_calls_that_waited_for_the_first_accepted_one_then_go_together() -> None:
+    """The gate holds the other threads only until the first call is accepted; after that they
+    are on the wire at the same time. The server answers the first call late (so the others
+    queue at the gate) and each later call only once all of them have arrived: one at a time,
+    the first of them would wait in vain and get a 500."""
+    waiting = 7
+    together = threading.Barrier(waiting, timeout=10)
+    first = threading.Lock()
+    page = json.dumps({"workspaces": [], "total_count": 0}).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            if first.acquire(blocking=False):
+                time.sleep(0.5)  # the other threads reach the gate meanwhile
+                status = 200
+            else:
+                try:
+                    together.wait()
+                    status = 200
+                except threading.BrokenBarrierError:
+                    status = 500
+            body = page if status == 200 else b"{}"
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        settings = resolve(
+            explicit={
+                "region": "cn-north-4",
+                "modelarts_endpoint": url,
+                "auth_url": url + "/v3",
+                "access_key": "AK-OF-THE-GATE-TEST",
+                "secret_key": "secret-of-the-gate-test",
+                "project_id": "0123456789abcdef0123456789abcdef",
+                "max_retries": 0,
+            },
+            config={},
+            environ={},
+        )
+        client = ModelArtsClient(settings)
+        assert in_parallel(client, waiting + 1) == [None] * (waiting + 1)
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_a_post_that_lands_after_the_look_up_is_adopted_not_duplicated(emulator: Emulator) -> None:

@@ -139,7 +139,8 @@ class ApiCaller:
     def _request(self, call: CallRequest, end: float) -> requests.Response:
         """One HTTP exchange. Until the server has accepted one authenticated request, such
         requests go one at a time, so wrong credentials cost one rejected request, not one per
-        thread (five bad signatures lock an access key)."""
+        thread (five bad signatures lock an access key); once one is accepted, the requests that
+        waited for it go out together, not one round trip after another."""
         s, auth = self.settings, call.auth
         if isinstance(auth, Authenticator):
             auth.prepare()
@@ -162,6 +163,9 @@ class ApiCaller:
             return send()
         if not self._gate.first_call.acquire(timeout=max(0.0, end - time.monotonic())):
             raise transport.NoAnswer("not sent: the first call of this run did not end in time", not_sent=True)
+        if self._gate.accepted.is_set():  # accepted while this call waited: it goes alongside the others
+            self._gate.first_call.release()
+            return send()
         try:
             self._raise_if_rejected(call.operation)
             response = send()
