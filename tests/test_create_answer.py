@@ -11,7 +11,7 @@ import pytest
 from pulumi.provider.experimental.provider import CheckRequest, CreateRequest
 
 from modelarts_provider.emulator import Emulator
-from modelarts_provider.native.quotas import plain
+from modelarts_provider.native.quotas import from_engine as plain
 from tests.test_native import URN, configured, run, wire
 from tests.test_provider import checked, engine_provider, stack_config
 

@@ -26,7 +26,9 @@ from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
 from modelarts_provider.native import quota_schema, schema
 from modelarts_provider.native.provider import CustomTimeoutExceeded, ModelArtsProvider
 from modelarts_provider.native.quota_sdk import NativeWorkspaceQuotas
-from modelarts_provider.native.quotas import handles, plain, wire
+from modelarts_provider.native.quotas import from_engine as plain
+from modelarts_provider.native.quotas import to_engine as wire
+from modelarts_provider.native.registry import type_token
 from modelarts_provider.native.server import one_line
 from tests.test_native import configured, pv, run
 
@@ -52,8 +54,9 @@ def values(props: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_requests_are_routed_by_type_and_names_translated_only_for_our_fields() -> None:
-    assert handles(URN) and handles("urn:pulumi:s::p::my:comp$modelarts:index:WorkspaceQuotas::q")
-    assert not handles("urn:pulumi:dev::proj::modelarts:index:Workspace::ws")
+    assert type_token(URN) == type_token("urn:pulumi:s::p::my:comp$modelarts:index:WorkspaceQuotas::q")
+    assert type_token(URN) == quota_schema.WORKSPACE_QUOTAS
+    assert type_token("urn:pulumi:dev::proj::modelarts:index:Workspace::ws") == schema.WORKSPACE
     wired = wire({"workspace_id": "0", "quotas": {GPU: 5}, "all_quotas": [{"min_quota": -1}]}, {"quotas"})
     assert set(wired) == {"workspaceId", "quotas", "allQuotas"}
     assert set(wired["quotas"].value) == {GPU} and wired["quotas"].is_secret

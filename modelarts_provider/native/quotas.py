@@ -1,16 +1,16 @@
 """`modelarts:index:WorkspaceQuotas` and `getWorkspaceQuotas` on the native face: the engine's
 requests translated into `quota_lifecycle` calls, the same core as the dynamic face's.
 
-What differs from the workspace adapter: the maps `quotas` and `original_quotas` are keyed by
+What differs from the workspace handler: the maps `quotas` and `original_quotas` are keyed by
 quota resource (`exemlProject.gpu_duration`), which is data, so their keys are never
 case-converted; and previews plan without any API call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.provider import (
@@ -32,21 +32,9 @@ from pulumi.provider.experimental.provider import (
 
 from ..domain.quotas import lifecycle as quota_lifecycle
 from .quota_schema import DATA_MAPS, GET_WORKSPACE_QUOTAS, WORKSPACE_QUOTAS, outputs
+from .registry import FunctionHandler
+from .runtime import Runtime, camel_text, split_id
 from .values import camel, diff_response, from_plain, secret_fields, snake, to_plain, unknown, wire_map
-
-if TYPE_CHECKING:
-    from ..api.client import ModelArtsClient
-
-Run = Callable[..., Awaitable[Any]]
-# (operation, what it is about, the engine's custom timeout, the work): the workspace face's runner
-Operate = Callable[[str, str, float, Callable[[], Any]], Awaitable[Any]]
-__all__ = ["GET_WORKSPACE_QUOTAS", "QuotasFace", "handles", "plain", "wire"]
-
-
-def handles(urn: str) -> bool:
-    """Whether a request is about a WorkspaceQuotas (the type is the URN's third part)."""
-    parts = urn.split("::")
-    return len(parts) > 2 and parts[2].rsplit("$", 1)[-1] == WORKSPACE_QUOTAS
 
 
 def _subject(props: Mapping[str, Any]) -> str:
@@ -54,7 +42,7 @@ def _subject(props: Mapping[str, Any]) -> str:
     return f"the quotas of workspace {props.get('workspace_id')}"
 
 
-def plain(values: Mapping[str, PropertyValue]) -> dict[str, Any]:
+def from_engine(values: Mapping[str, PropertyValue]) -> dict[str, Any]:
     """Wire values to the lifecycle's plain dict; quota resource keys kept as they are."""
     out: dict[str, Any] = {}
     for key, value in values.items():
@@ -67,7 +55,7 @@ def plain(values: Mapping[str, PropertyValue]) -> dict[str, Any]:
     return out
 
 
-def wire(values: Mapping[str, Any], secrets: Collection[str] = ()) -> dict[str, PropertyValue]:
+def to_engine(values: Mapping[str, Any], secrets: Collection[str] = ()) -> dict[str, PropertyValue]:
     """The lifecycle's plain dict to wire values; a map derived from a secret one stays secret."""
     hidden = set(secrets) | ({"original_quotas"} if "quotas" in secrets else set())
     out: dict[str, PropertyValue] = {}
@@ -82,95 +70,90 @@ def wire(values: Mapping[str, Any], secrets: Collection[str] = ()) -> dict[str, 
     return out
 
 
-class QuotasFace:
-    """The WorkspaceQuotas calls of `ModelArtsProvider`, with its thread pool and clients."""
+class QuotasHandler:
+    """The WorkspaceQuotas calls and `getWorkspaceQuotas`, over the provider's pool and clients."""
 
-    def __init__(
-        self, run: Run, operate: Operate, client: Callable[[Mapping[str, Any] | None, str | None], ModelArtsClient]
-    ) -> None:
-        self._run = run
-        self._operate = operate  # create/update/delete: bounded by the engine's customTimeouts
-        self._client = client
+    token = WORKSPACE_QUOTAS
 
-    async def check(self, request: CheckRequest, names: Callable[[str], str]) -> CheckResponse:
-        props, failures = quota_lifecycle.check(plain(request.new_inputs))
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+
+    def functions(self) -> Mapping[str, FunctionHandler]:
+        return {GET_WORKSPACE_QUOTAS: self.get_workspace_quotas}
+
+    async def check(self, request: CheckRequest) -> CheckResponse:
+        props, failures = quota_lifecycle.check(from_engine(request.new_inputs))
         if failures:
-            found = [CheckFailure(names(f.property), names(f.reason)) for f in failures]
+            found = [CheckFailure(camel_text(f.property), camel_text(f.reason)) for f in failures]
             return CheckResponse(inputs=request.new_inputs, failures=found)
-        return CheckResponse(inputs=wire(props, secret_fields(request.new_inputs)), failures=[])
+        return CheckResponse(inputs=to_engine(props, secret_fields(request.new_inputs)), failures=[])
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
-        plan = quota_lifecycle.plan(plain(request.old_state), plain(request.new_inputs))
+        plan = quota_lifecycle.plan(from_engine(request.old_state), from_engine(request.new_inputs))
         return diff_response(plan)
 
     async def create(self, request: CreateRequest) -> CreateResponse:
-        props, secrets = plain(request.properties), secret_fields(request.properties)
+        props, secrets = from_engine(request.properties), secret_fields(request.properties)
         if request.preview:  # never an API call: the inputs known, what the API tells unknown
             planned = {f: props.get(f, unknown()) for f in outputs()}
-            return CreateResponse(resource_id="", properties=wire(planned, secrets))
+            return CreateResponse(resource_id="", properties=to_engine(planned, secrets))
         region = props.get("region")
-        resource_id, outs = await self._operate(
+        located = self._runtime.located
+        resource_id, outs = await self._runtime.operate(
             "create",
             _subject(props),
             request.timeout,
-            lambda: quota_lifecycle.create(self._client(None, region), props),
+            lambda: quota_lifecycle.create(located.of(None, region), props),
         )
-        if region and region != self._client(None, None).settings.region:
-            resource_id = f"{region}/{resource_id}"  # read/update/delete find it there, as a Workspace
-        return CreateResponse(resource_id=resource_id, properties=wire(outs, secrets))
+        resource_id = self._runtime.located_id(region, resource_id)  # as a Workspace's
+        return CreateResponse(resource_id=resource_id, properties=to_engine(outs, secrets))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
-        from .provider import split_id
-
         region, workspace_id = split_id(request.resource_id)
         secrets = secret_fields(request.properties) | secret_fields(request.inputs)
-        found = await self._run(
-            quota_lifecycle.read,
-            self._client(plain(request.properties), region),
-            workspace_id,
-            plain(request.properties),
-        )
+        olds = from_engine(request.properties)
+        client = self._runtime.located.of(olds, region)
+        found = await self._runtime.run(quota_lifecycle.read, client, workspace_id, olds)
         if found is None:
             return ReadResponse(resource_id="")
         _id, outs, inputs = found
         return ReadResponse(
-            resource_id=request.resource_id, properties=wire(outs, secrets), inputs=wire(inputs, secrets)
+            resource_id=request.resource_id, properties=to_engine(outs, secrets), inputs=to_engine(inputs, secrets)
         )
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
-        from .provider import split_id
-
-        olds, news = plain(request.olds), plain(request.news)
+        olds, news = from_engine(request.olds), from_engine(request.news)
         secrets = secret_fields(request.news)
         if request.preview:
             planned = {**olds, **news, "original_quotas": unknown(), "all_quotas": unknown()}
-            return UpdateResponse(properties=wire(planned, secrets))
+            return UpdateResponse(properties=to_engine(planned, secrets))
         region, _workspace_id = split_id(request.resource_id)
-        outs = await self._operate(
+        located = self._runtime.located
+        outs = await self._runtime.operate(
             "update",
             _subject(olds),
             request.timeout,
-            lambda: quota_lifecycle.update(self._client(olds, region), olds, news),
+            lambda: quota_lifecycle.update(located.of(olds, region), olds, news),
         )
-        return UpdateResponse(properties=wire(outs, secrets))
+        return UpdateResponse(properties=to_engine(outs, secrets))
 
     async def delete(self, request: DeleteRequest) -> None:
-        from .provider import split_id
-
         region, workspace_id = split_id(request.resource_id)
-        olds = plain(request.properties)
-        await self._operate(
+        olds = from_engine(request.properties)
+        located = self._runtime.located
+        await self._runtime.operate(
             "delete",
             _subject(olds),
             request.timeout,
-            lambda: quota_lifecycle.delete(self._client(olds, region), workspace_id, olds),
+            lambda: quota_lifecycle.delete(located.of(olds, region), workspace_id, olds),
         )
 
-    async def invoke(self, request: InvokeRequest) -> InvokeResponse:
+    async def get_workspace_quotas(self, request: InvokeRequest) -> InvokeResponse:
         """`getWorkspaceQuotas(workspaceId, region?)`: every quota resource with its usage."""
         from ..domain.quotas.queries import quotas_result
 
-        args = plain(request.args)
+        args = from_engine(request.args)
         workspace_id = str(args.get("workspace_id") or "")
-        live = await self._run(self._client(None, args.get("region") or None).get_workspace_quotas, workspace_id)
+        client = self._runtime.client(args.get("region") or None)
+        live = await self._runtime.run(client.get_workspace_quotas, workspace_id)
         return InvokeResponse(wire_map(asdict(quotas_result(workspace_id, live))))

@@ -27,7 +27,8 @@ from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, prov
 from .. import __version__
 from ..api import trace as api_trace
 from ..core.errors import ModelArtsError
-from .provider import ModelArtsProvider, PartialCreate
+from .provider import ModelArtsProvider
+from .runtime import PartialCreate
 
 # Requests as large as the engine sends (big stacks' schemas and states), as the SDK allows.
 _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
