@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import inspect
+import json
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -26,6 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from modelarts_provider.core.settings import SECRET_FIELDS, SOURCES, Settings  # noqa: E402
+from modelarts_provider.domain.fields import Field, Role  # noqa: E402
 from modelarts_provider.domain.quotas import spec as quota_spec  # noqa: E402
 from modelarts_provider.domain.workspace import spec  # noqa: E402
 from modelarts_provider.native import quota_schema  # noqa: E402
@@ -40,17 +42,6 @@ BLOCK = re.compile(
 )
 NOTE = "<!-- written by scripts/gen_reference.py: edit the source it names, then run it -->\n"
 
-# Inputs the native schema does not have (the native host has `pulumi import` and
-# `customTimeouts` instead): their type and description for the dynamic `Workspace`.
-DYNAMIC_ONLY_INPUTS: dict[str, tuple[str, str]] = {
-    "adopt_id": (
-        "string",
-        "Take over the existing workspace with this id (32 lower-case hex characters) on the first create.",
-    ),
-    "adopt_by_name": ("boolean", "Take over the existing workspace called `name` on the first create, or create it."),
-    "create_timeout": ("number", "Seconds to wait for a new workspace to become NORMAL (at most 86400)."),
-    "delete_timeout": ("number", "Seconds to wait for a deleted workspace to be gone (at most 86400)."),
-}
 # Used where the schema has no description for a property yet.
 FALLBACK_DESCRIPTIONS = {
     "owner": "The IAM user who created the workspace.",
@@ -75,24 +66,35 @@ FALLBACK_DESCRIPTIONS = {
     "unit_cn": "The unit in Chinese.",
     "update_time": "Milliseconds since the epoch.",
 }
-# What a workspace input defaults to when it is not declared.
-INPUT_DEFAULTS = {
-    "description": '`""`',
-    "auth_type": f"`{spec.AUTH_TYPES[0]}`",
-    "grants": "none",
+# Defaults that depend on the provider's configuration, told in words; the others are the
+# declared fields' own defaults (`spec.FIELDS`).
+DEFAULT_TEXTS = {
     "enterprise_project_id": (
         "at create, the provider's `enterpriseProjectId`, else `\"0\"`; afterwards the workspace's own"
     ),
     "region": "the provider's region at create; afterwards the workspace's own",
-    "create_timeout": f"`{spec.DEFAULT_CREATE_TIMEOUT:.0f}`",
-    "delete_timeout": f"`{spec.DEFAULT_DELETE_TIMEOUT:.0f}`",
 }
-ON_CHANGE = {
-    "adopt_id": "nothing (read only on the first create)",
-    "adopt_by_name": "nothing (read only on the first create)",
-    "create_timeout": "the state only, no API call",
-    "delete_timeout": "the state only, no API call",
+# What changing a dynamic-only input does, by its role.
+OPTION_CHANGES = {
+    Role.CREATE_OPTION: "nothing (read only on the first create)",
+    Role.OPTION: "the state only, no API call",
 }
+
+
+def default_text(field: Field) -> str:
+    """How the reference tells a workspace input's default."""
+    if field.name in DEFAULT_TEXTS:
+        return DEFAULT_TEXTS[field.name]
+    value = field.default
+    if value is None:
+        return "-"
+    if value == ():
+        return "none"
+    if isinstance(value, float):
+        return f"`{value:.0f}`"
+    return f"`{json.dumps(value) if value == '' else value}`"
+
+
 # Provider settings: what each one is, where the schema does not say it yet, and defaults that
 # are derived rather than fixed.
 SETTING_DESCRIPTIONS = {
@@ -202,10 +204,18 @@ def workspace_inputs() -> str:
     rows = []
     for field in spec.INPUT_FIELDS:
         native = camel(field)
-        if field in DYNAMIC_ONLY_INPUTS:
-            kind, text = DYNAMIC_ONLY_INPUTS[field]
+        declared = spec.FIELD[field]
+        if not declared.native:
             rows.append(
-                [code(field), "- (dynamic only)", kind, "no", INPUT_DEFAULTS.get(field, "-"), ON_CHANGE[field], text]
+                [
+                    code(field),
+                    "- (dynamic only)",
+                    declared.kind.value,
+                    "no",
+                    default_text(declared),
+                    OPTION_CHANGES[declared.role],
+                    declared.description,
+                ]
             )
             continue
         prop = props[native]
@@ -216,7 +226,7 @@ def workspace_inputs() -> str:
                 code(native),
                 schema_type(prop),
                 "**yes**" if native in required else "no",
-                INPUT_DEFAULTS.get(field, "-"),
+                default_text(declared),
                 change,
                 describe(prop, field),
             ]

@@ -1,7 +1,7 @@
-"""The package schema of the native plugin, in Pulumi's conventions, derived from the lists the
-dynamic face uses: `spec.INPUT_FIELDS`/`OUTPUT_FIELDS` for the resource, the `lookups` result
-classes for the functions, `settings.SOURCES` for the provider config. A field added there
-appears here (as a string unless `TYPES` says otherwise; a test checks every value we return
+"""The package schema of the native plugin, in Pulumi's conventions, derived from what the
+dynamic face uses too: the declared fields (`spec.FIELDS`: kind, description, what replaces) for
+the resource, the `queries` result classes for the functions, `settings.SOURCES` for the
+provider config. A field declared there appears here (a test checks every value we return
 against its declared type).
 """
 
@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import __version__
 from ..core.settings import ASSUME_ROLE_FIELDS, SECRET_FIELDS, SOURCES, Settings
+from ..domain.fields import Field, Kind
 from ..domain.workspace import spec
 from .values import camel
 
@@ -31,34 +32,24 @@ GET_WORKSPACES = f"{PACKAGE}:index:getWorkspaces"
 GET_MAAS_WORKSPACES = f"{PACKAGE}:index:getMaasWorkspaces"
 
 # Inputs only the dynamic face needs: the native host has `pulumi import` and `customTimeouts`.
-DYNAMIC_ONLY = frozenset({"adopt_id", "adopt_by_name", "create_timeout", "delete_timeout"})
+DYNAMIC_ONLY = frozenset(f.name for f in spec.FIELDS if not f.native)
 # Changing these replaces the workspace.
-REPLACE_ON_CHANGE = frozenset({"enterprise_project_id", "region"})
-
+REPLACE_ON_CHANGE = frozenset(f.name for f in spec.FIELDS if f.replaces)
+# The object types of list-of-objects fields, by their item fields.
+_OBJECT_TYPES: dict[tuple[str, ...], str] = {spec.GRANT_FIELDS: GRANT}
 _GRANTS = {"type": "array", "items": {"$ref": f"#/types/{GRANT}"}}
-TYPES: dict[str, dict[str, Any]] = {
-    "grants": _GRANTS,
-    "server_grants": _GRANTS,
-    "create_time": {"type": "integer"},
-    "update_time": {"type": "integer"},
-}
-DESCRIPTIONS = {
-    "name": "4-64 letters, digits, `-` or `_`; not `default`. Changes in place.",
-    "description": "Up to 256 characters (default empty).",
-    "auth_type": "PUBLIC (default), PRIVATE or INTERNAL; compared case-insensitively.",
-    "grants": "Users allowed into an INTERNAL workspace; a set (order ignored).",
-    "server_grants": "The same grants as ModelArts holds them (user ids and names filled in).",
-    "enterprise_project_id": 'Enterprise project: "0" (default) or a UUID. A change replaces the workspace.',
-    "region": "Region of the workspace (default: the provider's region).",
-    "workspace_id": "The id ModelArts gave the workspace.",
-    "status": "NORMAL, CREATE_FAILED, DELETING or DELETE_FAILED.",
-    "create_time": "Milliseconds since the epoch.",
-    "update_time": "Milliseconds since the epoch.",
-    "project_id": "Project of the workspace's region, recorded when the workspace is created or imported.",
-    "owner": "The user who created the workspace.",
-    "status_info": "Why the workspace has its status (for example why a create failed), when ModelArts says.",
-    "enterprise_project_name": "Name of the enterprise project.",
-}
+DESCRIPTIONS = {f.name: f.description for f in spec.FIELDS}
+
+
+def field_type(field: Field) -> dict[str, Any]:
+    """The schema type of a declared field, from its kind."""
+    if field.kind is Kind.OBJECTS:
+        return {"type": "array", "items": {"$ref": f"#/types/{_OBJECT_TYPES[field.item_fields]}"}}
+    if field.kind is Kind.MAP:
+        return {"type": "object", "additionalProperties": {"type": field.item_kind.value}}
+    return {"type": field.kind.value}
+
+
 # The functions' results describe a workspace as it is, not what may be declared.
 INFO_DESCRIPTIONS = {
     "id": "The id ModelArts gave the workspace.",
@@ -113,7 +104,7 @@ def native_outputs() -> list[str]:
 
 
 def _prop(field: str) -> dict[str, Any]:
-    prop = dict(TYPES.get(field, {"type": "string"}))
+    prop = field_type(spec.FIELD[field])
     if field in REPLACE_ON_CHANGE:
         prop["replaceOnChanges"] = True
     if field in DESCRIPTIONS:

@@ -22,6 +22,8 @@ from ..api.quota_models import QuotaItem
 from ..core.deadline import time_limit
 from ..core.errors import ModelArtsError, NotFoundError
 from ..core.settings import resolve
+from ..domain.fields import Field, Role
+from ..domain.workspace import spec
 from ..domain.workspace.spec import check_enterprise_project
 from .review import command as review_command
 
@@ -198,13 +200,49 @@ def resource_names(names: Sequence[str]) -> list[str]:
     return out
 
 
+def _literal(value: Any) -> str:
+    return _py_str(value) if isinstance(value, str) else repr(value)
+
+
+def _adopted_arg(field: Field, w: LiveWorkspace) -> list[str]:
+    """The argument lines of one declared field of a live workspace: the name and the access
+    always, any other field only when it is not its default."""
+    value = getattr(w, field.name)
+    if field.name == "grants":
+        return _adopted_grants(w)
+    if field.name not in ("name", "auth_type") and (value is None or value == field.default):
+        return []
+    note = ""
+    if field.name == "enterprise_project_id" and w.enterprise_project_name:
+        note = f"  # {_comment(w.enterprise_project_name)}"
+    return [f"{field.name}={_literal(value)},{note}"]
+
+
+def _adopted_grants(w: LiveWorkspace) -> list[str]:
+    """Grants by user_id (as the API identifies them, the user name as a comment), user_type
+    only when not IAM; listed but unused grants of a workspace that is not INTERNAL as a note."""
+    if not w.grants:
+        return []
+    if w.auth_type != "INTERNAL":
+        return [f"# ModelArts lists {len(w.grants)} grant(s), unused unless INTERNAL: the first up clears them"]
+    args = ["grants=["]
+    for g in w.grants:
+        fields = [f"user_id={_py_str(g.user_id)}"] if g.user_id else [f"user_name={_py_str(g.user_name or '')}"]
+        if g.user_type and g.user_type.upper() != "IAM":
+            fields.append(f"user_type={_py_str(g.user_type.upper())}")
+        note = f"  # {_comment(g.user_name)}" if g.user_id and g.user_name else ""
+        args.append(f"    Grant({', '.join(fields)}),{note}")
+    args.append("],")
+    return args
+
+
 def adoption_code(
     workspaces: Sequence[LiveWorkspace], skipped: Sequence[tuple[WorkspaceSummary, str]] = (), region: str | None = None
 ) -> str:
     """Ready-to-paste stack code that adopts each workspace as it is, so `up` writes nothing.
 
-    Declared form throughout: grants by user_id (as the API identifies them, the user name as a
-    comment), user_type only when not IAM, enterprise_project_id only when not "0".
+    Declared form throughout (`spec.FIELDS`): every field ModelArts holds, those with a default
+    only when they differ from it; grants by user_id.
     `skipped` workspaces (with the reason) are listed as comments, so nothing disappears silently.
     `region` (another region than the default) is declared on each workspace.
     """
@@ -217,24 +255,10 @@ def adoption_code(
     else:
         lines += ["", "# No workspace to adopt."]
     for resource, w in zip(resource_names([w.name for w in workspaces]), workspaces, strict=True):
-        args = [f"name={_py_str(w.name)},"]
-        if w.description:
-            args.append(f"description={_py_str(w.description)},")
-        args.append(f"auth_type={_py_str(w.auth_type)},")
-        if w.grants and w.auth_type == "INTERNAL":
-            args.append("grants=[")
-            for g in w.grants:
-                fields = [f"user_id={_py_str(g.user_id)}"] if g.user_id else [f"user_name={_py_str(g.user_name or '')}"]
-                if g.user_type and g.user_type.upper() != "IAM":
-                    fields.append(f"user_type={_py_str(g.user_type.upper())}")
-                note = f"  # {_comment(g.user_name)}" if g.user_id and g.user_name else ""
-                args.append(f"    Grant({', '.join(fields)}),{note}")
-            args.append("],")
-        elif w.grants:
-            args.append(f"# ModelArts lists {len(w.grants)} grant(s), unused unless INTERNAL: the first up clears them")
-        if w.enterprise_project_id != "0":
-            note = f"  # {_comment(w.enterprise_project_name)}" if w.enterprise_project_name else ""
-            args.append(f"enterprise_project_id={_py_str(w.enterprise_project_id)},{note}")
+        args: list[str] = []
+        for field in spec.FIELDS:  # the inputs ModelArts holds, in declaration order
+            if field.role is Role.API:
+                args += _adopted_arg(field, w)
         if region:
             args.append(f"region={_py_str(region)},")
         args.append(f"adopt_id={_py_str(w.id)},")

@@ -7,33 +7,30 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...core.wire import has_unknown
+from ..fields import Role
 from .pairing import grants_match, normalize_grant, sorted_grants
-from .spec import (
-    API_FIELDS,
-    DECLARED_REGION,
-    DEFAULT_CREATE_TIMEOUT,
-    DEFAULT_DELETE_TIMEOUT,
-    INPUT_FIELDS,
-    SECRET_INPUTS,
-    secret_inputs,
-)
+from .spec import DECLARED_REGION, FIELDS, INPUT_FIELDS, SECRET_INPUTS, secret_inputs
+
+# Compared by diff: what the API holds and the provider's own options (the region has its own
+# rule, `region_changed`; the adoption options are read only by the first create).
+COMPARED = tuple(f.name for f in FIELDS if f.role in (Role.API, Role.OPTION))
 
 
 def normalize(props: Mapping[str, Any]) -> dict[str, Any]:
-    """Declared inputs in one canonical form: defaults filled in, case and order settled."""
+    """Declared inputs in one canonical form: defaults filled in (`spec.FIELDS`), case and order
+    settled."""
     out: dict[str, Any] = {}
     for key in INPUT_FIELDS:
         if key in props and props[key] is not None:
             out[key] = props[key]
-    out.setdefault("description", "")
-    auth_type = out.get("auth_type", "PUBLIC")
+    for field in FIELDS:
+        if field.declared and field.default is not None:
+            out.setdefault(field.name, list(field.default) if isinstance(field.default, tuple) else field.default)
+    auth_type = out["auth_type"]
     out["auth_type"] = auth_type.upper() if isinstance(auth_type, str) else auth_type
-    out.setdefault("enterprise_project_id", "0")
-    grants = out.get("grants", [])
+    grants = out["grants"]
     if isinstance(grants, list):
         out["grants"] = sorted_grants([normalize_grant(g) if isinstance(g, Mapping) else g for g in grants])
-    out.setdefault("create_timeout", DEFAULT_CREATE_TIMEOUT)
-    out.setdefault("delete_timeout", DEFAULT_DELETE_TIMEOUT)
     if secret_inputs(props):
         out[SECRET_INPUTS] = sorted(secret_inputs(props))
     if props.get("region") is not None or props.get(DECLARED_REGION):
@@ -45,7 +42,7 @@ def changed_fields(news: Mapping[str, Any], olds: Mapping[str, Any], default_reg
     """Fields whose declared value differs from the old state (unknown = may change)."""
     new, old = normalize(news), normalize(olds)
     changed = []
-    for key in (*API_FIELDS, "create_timeout", "delete_timeout"):
+    for key in COMPARED:
         want, have = new.get(key), old.get(key)
         if has_unknown(want):
             changed.append(key)

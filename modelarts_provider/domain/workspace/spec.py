@@ -1,8 +1,9 @@
-"""The declared workspace: its fields, which of them hold secrets, and every rule of ModelArts'
-create and modify API that needs no server, checked before any API call
+"""The declared workspace: its fields (`FIELDS`, each declared once with its kind, role, default,
+description and rule), which of them hold secrets, and every rule of ModelArts' create and
+modify API that needs no server, checked before any API call
 (tests/test_vendor_rules.py holds the API reference's rules as a table of cases). The canonical
 form lives in `canonical`, grant identity and pairing in `pairing`, Pulumi's wire values in
-`wire`, and the request body next to the endpoints that send it (`client`)."""
+`wire`, and the request body in `body`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...core.wire import has_unknown, is_unknown
+from ..fields import Field, Kind, Role, names
 from .pairing import grant_key
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_\-\u4e00-\u9fa5]+$")
@@ -24,26 +26,7 @@ DEFAULT_CREATE_TIMEOUT = 600.0
 DEFAULT_DELETE_TIMEOUT = 600.0
 MAX_TIMEOUT = 24 * 3600.0
 
-API_FIELDS = ("name", "description", "auth_type", "grants", "enterprise_project_id")
-CONTROL_FIELDS = ("adopt_id", "adopt_by_name", "create_timeout", "delete_timeout")
-# Where the workspace lives: `region` is declared (optional, default from config at create);
-# both it and the `project_id` output are recorded in the state, and read/update/delete use them.
-INPUT_FIELDS = (*API_FIELDS, "region", *CONTROL_FIELDS)
 REGION_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-OUTPUT_FIELDS = (
-    "project_id",
-    "workspace_id",
-    "owner",
-    "status",
-    "status_info",
-    "create_time",
-    "update_time",
-    "enterprise_project_name",
-    "server_grants",
-)
-# Every field of a workspace's state, declared once: the inputs the API holds, where the
-# workspace lives, and the outputs (`lifecycle.outputs` fills exactly these).
-STATE_FIELDS = (*API_FIELDS, "region", *OUTPUT_FIELDS)
 # Outputs computed from an input of another name: secret whenever that input holds a secret.
 DERIVED_OUTPUTS = {"grants": ("server_grants",), "enterprise_project_id": ("enterprise_project_name",)}
 # Hidden input (Pulumi does not display `__` properties): the inputs that hold a secret.
@@ -249,18 +232,60 @@ def _timeout_rule(key: str) -> Rule:
     return rule
 
 
-RULES: dict[str, Rule] = {
-    "name": _name_rule,
-    "description": _description_rule,
-    "auth_type": _auth_type_rule,
-    "grants": _grants_rule,
-    "enterprise_project_id": _enterprise_project_rule,
-    "region": _region_rule,
-    "adopt_id": _adopt_id_rule,
-    "adopt_by_name": _adopt_by_name_rule,
-    "create_timeout": _timeout_rule("create_timeout"),
-    "delete_timeout": _timeout_rule("delete_timeout"),
-}
+# -- the fields, each declared once -----------------------------------------------------------
+# Descriptions are the native schema's and the reference pages'. The order is the state's and
+# the API body's.
+
+FIELDS: tuple[Field, ...] = (
+    Field("name", Kind.STRING, Role.API, "4-64 letters, digits, `-` or `_`; not `default`. Changes in place.",
+          rule=_name_rule),
+    Field("description", Kind.STRING, Role.API, "Up to 256 characters (default empty).", default="",
+          rule=_description_rule),
+    Field("auth_type", Kind.STRING, Role.API, "PUBLIC (default), PRIVATE or INTERNAL; compared case-insensitively.",
+          default=AUTH_TYPES[0], rule=_auth_type_rule),
+    Field("grants", Kind.OBJECTS, Role.API, "Users allowed into an INTERNAL workspace; a set (order ignored).",
+          default=(), item_fields=GRANT_FIELDS, rule=_grants_rule),
+    Field("enterprise_project_id", Kind.STRING, Role.API,
+          'Enterprise project: "0" (default) or a UUID. A change replaces the workspace.',
+          default="0", replaces=True, sent_at_create_only=True, rule=_enterprise_project_rule),
+    # Where the workspace lives (default: the configured region at create); recorded in the state
+    # with the `project_id` output, and read/update/delete go there.
+    Field("region", Kind.STRING, Role.LOCATION, "Region of the workspace (default: the provider's region).",
+          replaces=True, rule=_region_rule),
+    Field("adopt_id", Kind.STRING, Role.CREATE_OPTION,
+          "Take over the existing workspace with this id (32 lower-case hex characters) on the first create.",
+          rule=_adopt_id_rule),
+    Field("adopt_by_name", Kind.BOOLEAN, Role.CREATE_OPTION,
+          "Take over the existing workspace called `name` on the first create, or create it.",
+          rule=_adopt_by_name_rule),
+    Field("create_timeout", Kind.NUMBER, Role.OPTION,
+          "Seconds to wait for a new workspace to become NORMAL (at most 86400).",
+          default=DEFAULT_CREATE_TIMEOUT, rule=_timeout_rule("create_timeout")),
+    Field("delete_timeout", Kind.NUMBER, Role.OPTION,
+          "Seconds to wait for a deleted workspace to be gone (at most 86400).",
+          default=DEFAULT_DELETE_TIMEOUT, rule=_timeout_rule("delete_timeout")),
+    Field("project_id", Kind.STRING, Role.OUTPUT,
+          "Project of the workspace's region, recorded when the workspace is created or imported."),
+    Field("workspace_id", Kind.STRING, Role.OUTPUT, "The id ModelArts gave the workspace."),
+    Field("owner", Kind.STRING, Role.OUTPUT, "The user who created the workspace."),
+    Field("status", Kind.STRING, Role.OUTPUT, "NORMAL, CREATE_FAILED, DELETING or DELETE_FAILED."),
+    Field("status_info", Kind.STRING, Role.OUTPUT,
+          "Why the workspace has its status (for example why a create failed), when ModelArts says."),
+    Field("create_time", Kind.INTEGER, Role.OUTPUT, "Milliseconds since the epoch."),
+    Field("update_time", Kind.INTEGER, Role.OUTPUT, "Milliseconds since the epoch."),
+    Field("enterprise_project_name", Kind.STRING, Role.OUTPUT, "Name of the enterprise project."),
+    Field("server_grants", Kind.OBJECTS, Role.OUTPUT,
+          "The same grants as ModelArts holds them (user ids and names filled in).", item_fields=GRANT_FIELDS),
+)  # fmt: skip
+FIELD = {f.name: f for f in FIELDS}
+API_FIELDS = names(FIELDS, Role.API)
+CONTROL_FIELDS = names(FIELDS, Role.OPTION, Role.CREATE_OPTION)
+INPUT_FIELDS = tuple(f.name for f in FIELDS if f.declared)
+OUTPUT_FIELDS = names(FIELDS, Role.OUTPUT)
+# Every field of a workspace's state: the inputs the API holds, where the workspace lives, and
+# the outputs (`lifecycle.outputs` fills exactly these).
+STATE_FIELDS = names(FIELDS, Role.API, Role.LOCATION, Role.OUTPUT)
+RULES: dict[str, Rule] = {f.name: f.rule for f in FIELDS if f.rule is not None}
 
 
 def _failures(props: Mapping[str, Any]) -> list[Failure]:
