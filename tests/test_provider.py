@@ -497,3 +497,24 @@ def test_messages_never_repeat_a_secret_value(emu: Emulator, provider: Workspace
     failures = provider.check({}, {"name": "x", "auth_type": "NOPE-NOPE", "__secret_inputs": ["auth_type"]}).failures
     assert failures and all("NOPE" not in f.reason for f in failures)
     assert any(f.property == "auth_type" and "secret" in f.reason for f in failures)
+
+
+def test_providers_are_stored_under_the_paths_states_already_hold() -> None:
+    """The engine stores each dynamic resource's provider pickled by reference. Both classes are
+    stored under the paths every earlier release wrote (modules that re-export them), so a state
+    looks the same whichever release wrote it, and an older release can still load it."""
+    import io
+    import pickletools
+
+    from modelarts_provider.dynamic.quotas_provider import WorkspaceQuotasProvider
+
+    for provider, path in (
+        (WorkspaceProvider(), "modelarts_provider.provider"),
+        (WorkspaceQuotasProvider(), "modelarts_provider.quota_provider"),
+    ):
+        blob = base64.b64decode(serialize_provider(provider))
+        listing = io.StringIO()
+        pickletools.dis(blob, out=listing)
+        named = [line.split("'")[1] for line in listing.getvalue().splitlines() if "UNICODE 'modelarts" in line]
+        assert named == [path], named
+        assert type(dill.loads(blob)) is type(provider)

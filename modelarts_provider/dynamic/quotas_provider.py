@@ -17,6 +17,10 @@ class WorkspaceQuotasProvider(ConfiguredProvider):
     """check/diff/create/read/update/delete for `WorkspaceQuotas`; the id is the workspace id.
     Calls go to the region and project recorded in the state (or declared at create)."""
 
+    # Pickled into every state by reference under this public path (a re-export), so states stay
+    # the same across releases that move the code, and an older release can still load them.
+    __module__ = "modelarts_provider.quota_provider"
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         props, failures = quota_lifecycle.check(news)
         return CheckResult(props, [CheckFailure(f.property, f.reason) for f in failures])

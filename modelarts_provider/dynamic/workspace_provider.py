@@ -37,6 +37,10 @@ def _secret_derived(outs: dict[str, Any]) -> dict[str, Any]:
 class WorkspaceProvider(ConfiguredProvider):
     """check/diff/create/read/update/delete for `Workspace`, over `domain.workspace.lifecycle`."""
 
+    # Pickled into every state by reference under this public path (a re-export), so states stay
+    # the same across releases that move the code, and an older release can still load them.
+    __module__ = "modelarts_provider.provider"
+
     # -- check / diff ---------------------------------------------------------------------
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
