@@ -381,7 +381,8 @@ class Pass:
 
 def cpu_pass(args: argparse.Namespace, report: Report, p: Pass) -> None:
     """CPU per role, ours and the floor interleaved."""
-    stacks = {face: Stack(p.root, kind, p.count, f"cpu-{kind}-{p.count}", p.env) for face, kind in FACES.items()}
+    faces = {face: kind for face, kind in FACES.items() if args.floor or face == "native"}
+    stacks = {face: Stack(p.root, kind, p.count, f"cpu-{kind}-{p.count}", p.env) for face, kind in faces.items()}
     for op in ops_for(args.parallel):
         for face, stack in stacks.items():
             sample = run_command(stack, op, p.emulator)
@@ -496,6 +497,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--delete-duration", type=float, default=0.2, help="seconds a workspace stays DELETING")
     parser.add_argument("--py-spy", default=shutil.which("py-spy"), help="py-spy executable (default: on PATH)")
     parser.add_argument("--passes", default="cpu,trace,py-spy", help="which of the three passes to run")
+    parser.add_argument(
+        "--floor", action=argparse.BooleanOptionalAction, default=True, help="the cpu pass on the floor stack too"
+    )
     parser.add_argument("--rate", type=int, default=100, help="py-spy samples per second")
     parser.add_argument("--top", type=int, default=15, help="functions listed per profile")
     args = parser.parse_args(argv)
