@@ -16,6 +16,7 @@ from .. import __version__
 from ..core.settings import ASSUME_ROLE_FIELDS, SECRET_FIELDS, SOURCES, Settings
 from ..domain.fields import Field, Kind
 from ..domain.workspace import spec
+from . import quota_schema
 from .values import camel
 
 PACKAGE = "modelarts"
@@ -222,7 +223,6 @@ def _list_filters() -> dict[str, Any]:
 def _functions(info: dict[str, Any], maas_info: dict[str, Any]) -> dict[str, Any]:
     """The lookups (`lookups.get_*`) as schema functions."""
     from ..domain.workspace.queries import GetWorkspaceResult
-    from . import quota_schema
 
     def listed(item: str, description: str) -> dict[str, Any]:
         return {"workspaces": {"type": "array", "items": {"$ref": f"#/types/{item}"}, "description": description}}
@@ -256,7 +256,6 @@ def _functions(info: dict[str, Any], maas_info: dict[str, Any]) -> dict[str, Any
 
 @cache
 def schema() -> dict[str, Any]:
-    from . import quota_schema
 
     config = _config_variables()
     from ..domain.workspace.queries import GetMaasWorkspaceResult, GetWorkspaceResult
