@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 
 NEWEST_PYTHON=3.13
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/modelarts-provider/venvs"
-tests_need=("pytest>=8" "hypothesis>=6.100" "huaweicloudsdkcore==3.1.219" "setuptools>=70.1" "packaging")
+tests_need=("pytest>=8" "hypothesis>=6.100" "huaweicloudsdkcore==3.1.219" "setuptools>=70.1" "packaging"
+            "import-linter>=2.15")  # 2.15: the newest for Python 3.10, so the layering test runs at both ends
 
 find_python() { # X.Y -> an interpreter of that version: pythonX.Y on PATH, else pyenv's
   local version="$1" found
