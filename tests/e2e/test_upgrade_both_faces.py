@@ -18,8 +18,9 @@ they name (every GLOBAL / STACK_GLOBAL of `pickletools`) must stay importable:
 
 (BLOB_GLOBALS below; nothing else, not even a dill helper, is referenced.) The update rewrites
 the outputs' blob (the one `refresh` and `destroy` load) of the resources it changes, naming the
-classes where this checkout defines them; one dynamic workspace and one dynamic quotas resource
-stay untouched and keep the old blob there, so `destroy` loads blobs of both releases.
+classes by their `__module__`, which this checkout keeps at those same public paths; one dynamic
+workspace and one dynamic quotas resource stay untouched and keep the old blob there, so
+`destroy` loads blobs of both releases.
 """
 
 from __future__ import annotations
