@@ -43,6 +43,7 @@ class Field:
     replaces: bool = False  # a change replaces the resource
     sent_at_create_only: bool = False  # in the create body, never in a modify body
     item_fields: tuple[str, ...] = ()  # OBJECTS: the fields of each object
+    item_type: str = ""  # OBJECTS: the name of the object type (`Grant`)
     item_kind: Kind = Kind.STRING  # MAP: the kind of its values
     rule: Callable[[Any, Mapping[str, Any]], list[Any]] | None = None  # checked before any API call
 

@@ -7,42 +7,19 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
+from ..domain.fields import Kind
 from ..domain.quotas import spec as quota_spec
+from .properties import PACKAGE, object_type, schema_property
 from .values import camel
 
-PACKAGE = "modelarts"
 WORKSPACE_QUOTAS = f"{PACKAGE}:index:WorkspaceQuotas"
-QUOTA = f"{PACKAGE}:index:Quota"
+QUOTA = object_type(quota_spec.FIELD["all_quotas"].item_type)
 QUOTA_INFO = f"{PACKAGE}:index:QuotaInfo"
 GET_WORKSPACE_QUOTAS = f"{PACKAGE}:index:getWorkspaceQuotas"
 # Top-level fields that are maps keyed by quota resource: keys kept as they are.
-DATA_MAPS = frozenset({"quotas", "original_quotas"})
+DATA_MAPS = frozenset(f.name for f in quota_spec.FIELDS if f.kind is Kind.MAP)
 _INTEGERS = frozenset({"quota", "min_quota", "max_quota", "used_quota", "update_time"})
-_QUOTA_MAP = {"type": "object", "additionalProperties": {"type": "integer"}}
-_PROPS: dict[str, dict[str, Any]] = {
-    "workspace_id": {
-        "type": "string",
-        "replaceOnChanges": True,
-        "description": 'The workspace (32 hex characters, or "0" for the default one). A change replaces.',
-    },
-    "quotas": {
-        **_QUOTA_MAP,
-        "description": "Quota resource (e.g. exemlProject.gpu_duration) -> value: a whole number >= 1, or -1 for "
-        "unlimited, within the workspace's min..max. Only these are managed.",
-    },
-    "region": {
-        "type": "string",
-        "replaceOnChanges": True,
-        "description": "The workspace's region (default: the provider's region at create). A change replaces.",
-    },
-    "project_id": {"type": "string", "description": "The workspace's project in that region."},
-    "original_quotas": {**_QUOTA_MAP, "description": "Each managed quota's value before Pulumi; restored on removal."},
-    "all_quotas": {
-        "type": "array",
-        "items": {"$ref": f"#/types/{QUOTA}"},
-        "description": "Every quota resource of the workspace, read-only (usage is not kept: see getWorkspaceQuotas).",
-    },
-}
+_PROPS = {f.name: schema_property(f) for f in quota_spec.FIELDS}
 
 
 # The fields of one quota resource, as `all_quotas` and `getWorkspaceQuotas` give them.

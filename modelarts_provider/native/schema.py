@@ -14,17 +14,17 @@ from typing import Any
 
 from .. import __version__
 from ..core.settings import ASSUME_ROLE_FIELDS, SECRET_FIELDS, SOURCES, Settings
-from ..domain.fields import Field, Kind
 from ..domain.workspace import spec
 from . import quota_schema
+from .properties import PACKAGE as PACKAGE
+from .properties import object_type, schema_property, schema_type
 from .values import camel
 
-PACKAGE = "modelarts"
 # Where the generated SDKs are published (scripts/gen-sdk.sh writes them to sdk/nodejs, sdk/go).
 NPM_PACKAGE = "@modelarts-provider/modelarts"
 GO_MODULE = "github.com/modelarts-provider/modelarts-provider/sdk/go"
 WORKSPACE = f"{PACKAGE}:index:Workspace"
-GRANT = f"{PACKAGE}:index:Grant"
+GRANT = object_type("Grant")
 WORKSPACE_INFO = f"{PACKAGE}:index:WorkspaceInfo"
 ASSUME_ROLE = f"{PACKAGE}:index:AssumeRole"
 MAAS_WORKSPACE_INFO = f"{PACKAGE}:index:MaasWorkspaceInfo"
@@ -36,19 +36,8 @@ GET_MAAS_WORKSPACES = f"{PACKAGE}:index:getMaasWorkspaces"
 DYNAMIC_ONLY = frozenset(f.name for f in spec.FIELDS if not f.native)
 # Changing these replaces the workspace.
 REPLACE_ON_CHANGE = frozenset(f.name for f in spec.FIELDS if f.replaces)
-# The object types of list-of-objects fields, by their item fields.
-_OBJECT_TYPES: dict[tuple[str, ...], str] = {spec.GRANT_FIELDS: GRANT}
-_GRANTS = {"type": "array", "items": {"$ref": f"#/types/{GRANT}"}}
+_GRANTS = schema_type(spec.FIELD["grants"])
 DESCRIPTIONS = {f.name: f.description for f in spec.FIELDS}
-
-
-def field_type(field: Field) -> dict[str, Any]:
-    """The schema type of a declared field, from its kind."""
-    if field.kind is Kind.OBJECTS:
-        return {"type": "array", "items": {"$ref": f"#/types/{_OBJECT_TYPES[field.item_fields]}"}}
-    if field.kind is Kind.MAP:
-        return {"type": "object", "additionalProperties": {"type": field.item_kind.value}}
-    return {"type": field.kind.value}
 
 
 # The functions' results describe a workspace as it is, not what may be declared.
@@ -105,12 +94,7 @@ def native_outputs() -> list[str]:
 
 
 def _prop(field: str) -> dict[str, Any]:
-    prop = field_type(spec.FIELD[field])
-    if field in REPLACE_ON_CHANGE:
-        prop["replaceOnChanges"] = True
-    if field in DESCRIPTIONS:
-        prop["description"] = DESCRIPTIONS[field]
-    return prop
+    return schema_property(spec.FIELD[field])
 
 
 def config_keys() -> dict[str, str]:

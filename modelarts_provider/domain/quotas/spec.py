@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...core.wire import is_unknown
+from ..fields import Field, Kind, Role, names
 from ..workspace.spec import DECLARED_REGION, RULES, Failure
 
 if TYPE_CHECKING:
@@ -22,14 +23,31 @@ if TYPE_CHECKING:
 
 UNLIMITED = -1
 WORKSPACE_ID_PATTERN = re.compile(r"^(0|[0-9a-f]{32})$")
-REQUIRED_INPUTS = ("workspace_id", "quotas")
-# `region` is optional: where the workspace lives (default: the configured region at create; a
-# change replaces). The state pins it with the project id, as a Workspace's (`lifecycle.located`).
-INPUT_FIELDS = (*REQUIRED_INPUTS, "region")
-OUTPUT_FIELDS = ("original_quotas", "all_quotas", "project_id")
 # What `all_quotas` shows of each item: everything but usage and update time, which change
 # without anybody touching the managed values.
 SHOWN_FIELDS = ("resource", "quota", "min_quota", "max_quota", "name_en", "name_cn", "unit_en", "unit_cn")
+# The fields, each declared once (see `domain.fields`); descriptions are the native schema's.
+FIELDS: tuple[Field, ...] = (
+    Field("workspace_id", Kind.STRING, Role.API,
+          'The workspace (32 hex characters, or "0" for the default one). A change replaces.', replaces=True),
+    Field("quotas", Kind.MAP, Role.API,
+          "Quota resource (e.g. exemlProject.gpu_duration) -> value: a whole number >= 1, or -1 for "
+          "unlimited, within the workspace's min..max. Only these are managed.", item_kind=Kind.INTEGER),
+    # Where the workspace lives (default: the configured region at create; a change replaces). The
+    # state pins it with the project id, as a Workspace's (`lifecycle.located`).
+    Field("region", Kind.STRING, Role.LOCATION,
+          "The workspace's region (default: the provider's region at create). A change replaces.", replaces=True),
+    Field("original_quotas", Kind.MAP, Role.OUTPUT,
+          "Each managed quota's value before Pulumi; restored on removal.", item_kind=Kind.INTEGER),
+    Field("all_quotas", Kind.OBJECTS, Role.OUTPUT,
+          "Every quota resource of the workspace, read-only (usage is not kept: see getWorkspaceQuotas).",
+          item_fields=SHOWN_FIELDS, item_type="Quota"),
+    Field("project_id", Kind.STRING, Role.OUTPUT, "The workspace's project in that region."),
+)  # fmt: skip
+FIELD = {f.name: f for f in FIELDS}
+REQUIRED_INPUTS = ("workspace_id", "quotas")
+INPUT_FIELDS = tuple(f.name for f in FIELDS if f.declared)
+OUTPUT_FIELDS = names(FIELDS, Role.OUTPUT)
 
 
 def where(resource: str) -> str:

@@ -244,7 +244,7 @@ FIELDS: tuple[Field, ...] = (
     Field("auth_type", Kind.STRING, Role.API, "PUBLIC (default), PRIVATE or INTERNAL; compared case-insensitively.",
           default=AUTH_TYPES[0], rule=_auth_type_rule),
     Field("grants", Kind.OBJECTS, Role.API, "Users allowed into an INTERNAL workspace; a set (order ignored).",
-          default=(), item_fields=GRANT_FIELDS, rule=_grants_rule),
+          default=(), item_fields=GRANT_FIELDS, item_type="Grant", rule=_grants_rule),
     Field("enterprise_project_id", Kind.STRING, Role.API,
           'Enterprise project: "0" (default) or a UUID. A change replaces the workspace.',
           default="0", replaces=True, sent_at_create_only=True, rule=_enterprise_project_rule),
@@ -275,7 +275,8 @@ FIELDS: tuple[Field, ...] = (
     Field("update_time", Kind.INTEGER, Role.OUTPUT, "Milliseconds since the epoch."),
     Field("enterprise_project_name", Kind.STRING, Role.OUTPUT, "Name of the enterprise project."),
     Field("server_grants", Kind.OBJECTS, Role.OUTPUT,
-          "The same grants as ModelArts holds them (user ids and names filled in).", item_fields=GRANT_FIELDS),
+          "The same grants as ModelArts holds them (user ids and names filled in).", item_fields=GRANT_FIELDS,
+          item_type="Grant"),
 )  # fmt: skip
 FIELD = {f.name: f for f in FIELDS}
 API_FIELDS = names(FIELDS, Role.API)
