@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .core.version import __version__ as __version__
 from .dynamic.quotas import WorkspaceQuotas
 from .dynamic.quotas_provider import WorkspaceQuotasProvider
 from .dynamic.workspace import Workspace
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
         get_workspaces_output,
     )
 
-__version__ = "0.1.0"  # the one place the version is written: see CHANGELOG.md and scripts/version.sh
 
 __all__ = [
     "GetMaasWorkspaceResult",

@@ -9,10 +9,7 @@ object to the body, as the vendor's IAM pages show it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
-
-if TYPE_CHECKING:
-    from .faults import Fault
+from typing import Any, ClassVar
 
 AUTH_PREFIX = "Incorrect IAM authentication information: "
 
@@ -218,6 +215,6 @@ class AdminMethodNotAllowed(CodedError):
 class InjectedFault(ErrorAnswer):
     """A `status` fault's answer: status and code are the test's data (default 503 ModelArts.7001)."""
 
-    def __init__(self, fault: Fault) -> None:
-        headers = {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
-        super().__init__(fault.status, fault.error_code, f"emulated fault: HTTP {fault.status}", headers)
+    def __init__(self, status: int, error_code: str, retry_after: float | None) -> None:
+        headers = {} if retry_after is None else {"Retry-After": f"{retry_after:g}"}
+        super().__init__(status, error_code, f"emulated fault: HTTP {status}", headers)

@@ -201,7 +201,8 @@ class RequestHandler(BaseHTTPRequestHandler):
         if fault is not None and fault.kind == "latency":
             time.sleep(fault.seconds)
         elif fault is not None and fault.kind == "status":
-            self._send(error_response(InjectedFault(fault), request_id), request_id)
+            answer = InjectedFault(fault.status, fault.error_code, fault.retry_after)
+            self._send(error_response(answer, request_id), request_id)
             return
         elif fault is not None and fault.kind == "drop":
             self.close_connection = True

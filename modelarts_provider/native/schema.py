@@ -12,8 +12,8 @@ from dataclasses import fields
 from functools import cache
 from typing import Any
 
-from .. import __version__
 from ..core.settings import ASSUME_ROLE_FIELDS, SECRET_FIELDS, SOURCES, Settings
+from ..core.version import __version__
 from ..domain.workspace import spec
 from . import quota_schema
 from .properties import PACKAGE as PACKAGE

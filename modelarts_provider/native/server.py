@@ -24,9 +24,9 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc, status_pb2
 
-from .. import __version__
 from ..api import trace as api_trace
 from ..core.errors import ModelArtsError
+from ..core.version import __version__
 from .provider import ModelArtsProvider
 from .runtime import PartialCreate
 

@@ -15,13 +15,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any
 
-from .. import __version__
 from ..api.client import ORDERS, SORT_KEYS, ModelArtsClient
 from ..api.models import LiveWorkspace, WorkspaceSummary
 from ..api.quota_models import QuotaItem
 from ..core.deadline import time_limit
 from ..core.errors import ModelArtsError, NotFoundError
 from ..core.settings import resolve
+from ..core.version import __version__
 from ..domain.fields import Field, Role
 from ..domain.workspace import spec
 from ..domain.workspace.spec import check_enterprise_project
