@@ -3,9 +3,11 @@ its kind, its description, and whether a change replaces the resource."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..domain.fields import Field, Kind
+from .values import camel
 
 PACKAGE = "modelarts"
 
@@ -30,3 +32,13 @@ def schema_property(field: Field) -> dict[str, Any]:
         prop["replaceOnChanges"] = True
     prop["description"] = field.description
     return prop
+
+
+def wire_names(fields: Iterable[Field]) -> dict[str, str]:
+    """snake_case -> camelCase of every name the native face translates: the declared fields and
+    the fields of their objects. The keys of a free-form map are data and are not among them."""
+    names = set()
+    for field in fields:
+        names.add(field.name)
+        names.update(field.item_fields)
+    return {name: camel(name) for name in sorted(names)}

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from ..domain.fields import Kind
 from ..domain.quotas import spec as quota_spec
 from .properties import PACKAGE, object_type, schema_property
 from .values import camel
@@ -16,8 +15,6 @@ WORKSPACE_QUOTAS = f"{PACKAGE}:index:WorkspaceQuotas"
 QUOTA = object_type(quota_spec.FIELD["all_quotas"].item_type)
 QUOTA_INFO = f"{PACKAGE}:index:QuotaInfo"
 GET_WORKSPACE_QUOTAS = f"{PACKAGE}:index:getWorkspaceQuotas"
-# Top-level fields that are maps keyed by quota resource: keys kept as they are.
-DATA_MAPS = frozenset(f.name for f in quota_spec.FIELDS if f.kind is Kind.MAP)
 _INTEGERS = frozenset({"quota", "min_quota", "max_quota", "used_quota", "update_time"})
 _PROPS = {f.name: schema_property(f) for f in quota_spec.FIELDS}
 

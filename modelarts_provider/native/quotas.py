@@ -31,10 +31,11 @@ from pulumi.provider.experimental.provider import (
 )
 
 from ..domain.quotas import lifecycle as quota_lifecycle
-from .quota_schema import DATA_MAPS, GET_WORKSPACE_QUOTAS, WORKSPACE_QUOTAS, outputs
+from ..domain.quotas import spec as quota_spec
+from .quota_schema import GET_WORKSPACE_QUOTAS, WORKSPACE_QUOTAS, outputs
 from .registry import FunctionHandler
 from .runtime import Runtime, camel_text, split_id
-from .values import camel, diff_response, from_plain, secret_fields, snake, to_plain, unknown, wire_map
+from .values import diff_response, plain_map, secret_fields, unknown, wire_map
 
 
 def _subject(props: Mapping[str, Any]) -> str:
@@ -43,31 +44,14 @@ def _subject(props: Mapping[str, Any]) -> str:
 
 
 def from_engine(values: Mapping[str, PropertyValue]) -> dict[str, Any]:
-    """Wire values to the lifecycle's plain dict; quota resource keys kept as they are."""
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        name = snake(key)
-        inner = value.value
-        if name in DATA_MAPS and isinstance(inner, Mapping):
-            out[name] = {str(k): to_plain(v) for k, v in inner.items()}
-        else:
-            out[name] = to_plain(value)
-    return out
+    """Wire values to the lifecycle's plain dict; quota resource keys (map keys) kept as they are."""
+    return plain_map(values, quota_spec.FIELD)
 
 
 def to_engine(values: Mapping[str, Any], secrets: Collection[str] = ()) -> dict[str, PropertyValue]:
     """The lifecycle's plain dict to wire values; a map derived from a secret one stays secret."""
     hidden = set(secrets) | ({"original_quotas"} if "quotas" in secrets else set())
-    out: dict[str, PropertyValue] = {}
-    for name, value in values.items():
-        if value is None or name.startswith("__"):  # hidden markers do not survive camelCase
-            continue
-        if name in DATA_MAPS and isinstance(value, Mapping):
-            converted = PropertyValue({str(k): from_plain(v) for k, v in value.items()})
-            out[camel(name)] = converted.with_secret(True) if name in hidden else converted
-        else:
-            out[camel(name)] = from_plain(value, name in hidden)
-    return out
+    return wire_map(values, hidden, quota_spec.FIELD)
 
 
 class QuotasHandler:

@@ -16,26 +16,34 @@ import pulumi
 
 from ..core.settings import SECRET_FIELDS
 from ..core.wire import map_within
+from ..domain.fields import Kind
+from ..domain.workspace import spec
 from ..program.workspace import WorkspaceFace
 from . import schema
-from .values import camel, snake
+from .properties import wire_names
+from .values import snake
+
+_TO_CAMEL = wire_names(spec.FIELDS)
+_TO_SNAKE = {wire: name for name, wire in _TO_CAMEL.items()}
+_OBJECT_LISTS = [f.name for f in spec.FIELDS if f.kind is Kind.OBJECTS]
 
 
 def _camel_keys(value: Any) -> Any:
-    """Every dict key camelCase, at any depth: grants go to the plugin in the schema's names."""
+    """The field names among the keys of the objects in a list-of-objects field camelCase, at
+    any depth and inside Outputs, as the plugin reads them."""
     return map_within(value, _camel_level)
 
 
 def _camel_level(value: Any) -> Any:
-    return {camel(str(k)): v for k, v in value.items()} if isinstance(value, Mapping) else value
+    return {_TO_CAMEL.get(str(k), str(k)): v for k, v in value.items()} if isinstance(value, Mapping) else value
 
 
-def _wire_grants(grants: Any) -> Any:
-    if isinstance(grants, pulumi.Output):
-        return grants.apply(_camel_keys)
-    if isinstance(grants, (list, tuple)):
-        return [g.apply(_camel_keys) if isinstance(g, pulumi.Output) else _camel_keys(g) for g in grants]
-    return grants
+def _wire_objects(items: Any) -> Any:
+    if isinstance(items, pulumi.Output):
+        return items.apply(_camel_keys)
+    if isinstance(items, (list, tuple)):
+        return [i.apply(_camel_keys) if isinstance(i, pulumi.Output) else _camel_keys(i) for i in items]
+    return items
 
 
 class NativeWorkspace(WorkspaceFace, pulumi.CustomResource):
@@ -50,18 +58,21 @@ class NativeWorkspace(WorkspaceFace, pulumi.CustomResource):
             raise TypeError(
                 f"{', '.join(given)}: not inputs of the native workspace; use pulumi import / customTimeouts"
             )
-        if "grants" in props:
-            props["grants"] = _wire_grants(props["grants"])
+        for name in _OBJECT_LISTS:
+            if name in props:
+                props[name] = _wire_objects(props[name])
         for key in schema.native_outputs():
             props.setdefault(key, None)
         # snake_case here (the attributes), camelCase on the wire (the two translate methods)
         pulumi.CustomResource.__init__(self, schema.WORKSPACE, resource_name, props, opts)
 
+    # Only declared names translate: the SDK applies these to keys at every depth, and the keys
+    # of a free-form map are data.
     def translate_output_property(self, prop: str) -> str:
-        return snake(prop)
+        return _TO_SNAKE.get(prop, prop)
 
     def translate_input_property(self, prop: str) -> str:
-        return camel(prop)
+        return _TO_CAMEL.get(prop, prop)
 
 
 class NativeProvider(pulumi.ProviderResource):

@@ -13,6 +13,7 @@ from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.provider.experimental.provider import DiffResponse, PropertyDiff, PropertyDiffKind
 from pulumi.runtime.rpc import UNKNOWN
 
+from ..domain.fields import Field, Kind
 from ..domain.workspace.lifecycle import Plan
 
 _UPPER = re.compile(r"(?<!^)([A-Z])")
@@ -34,20 +35,31 @@ def unknown() -> Any:
     return Unknown()  # type: ignore[no-untyped-call]
 
 
-def to_plain(value: PropertyValue) -> Any:
-    """The Python value the lifecycle works with: snake_case keys, `Unknown` for computed values."""
+def to_plain(value: PropertyValue, keep_keys: bool = False) -> Any:
+    """The Python value the lifecycle works with: snake_case keys (`keep_keys`: a free-form map's
+    keys, which are data, as they are), `Unknown` for computed values."""
     inner = value.value
     if isinstance(inner, Computed) or inner == UNKNOWN:
         return unknown()
     if isinstance(inner, Mapping):
-        return {snake(k): to_plain(v) for k, v in inner.items()}
+        return {(str(k) if keep_keys else snake(k)): to_plain(v) for k, v in inner.items()}
     if isinstance(inner, (list, tuple)):
         return [to_plain(v) for v in inner]
     return inner
 
 
-def plain_map(values: Mapping[str, PropertyValue]) -> dict[str, Any]:
-    return {snake(k): to_plain(v) for k, v in values.items()}
+def _is_map(name: str, declared: Mapping[str, Field]) -> bool:
+    field = declared.get(name)
+    return field is not None and field.kind is Kind.MAP
+
+
+def plain_map(values: Mapping[str, PropertyValue], declared: Mapping[str, Field] = {}) -> dict[str, Any]:
+    """Wire properties to the lifecycle's dict; the keys of the `declared` free-form maps kept."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        name = snake(key)
+        out[name] = to_plain(value, _is_map(name, declared))
+    return out
 
 
 def secret_fields(values: Mapping[str, PropertyValue]) -> set[str]:
@@ -55,13 +67,14 @@ def secret_fields(values: Mapping[str, PropertyValue]) -> set[str]:
     return {snake(k) for k, v in values.items() if v.contains_secret()}
 
 
-def from_plain(value: Any, secret: bool = False) -> PropertyValue:
-    """A wire value: camelCase keys, ints as floats, `Unknown` as computed."""
+def from_plain(value: Any, secret: bool = False, keep_keys: bool = False) -> PropertyValue:
+    """A wire value: camelCase keys (`keep_keys`: a free-form map's keys as they are), ints as
+    floats, `Unknown` as computed."""
     if isinstance(value, Unknown):
         # the SDK cannot marshal its own Computed value (3.272): send the wire's unknown sentinel
         result = PropertyValue(UNKNOWN)
     elif isinstance(value, Mapping):
-        result = PropertyValue({camel(str(k)): from_plain(v) for k, v in value.items()})
+        result = PropertyValue({(str(k) if keep_keys else camel(str(k))): from_plain(v) for k, v in value.items()})
     elif isinstance(value, (list, tuple)):
         result = PropertyValue([from_plain(v) for v in value])
     elif isinstance(value, int) and not isinstance(value, bool):
@@ -71,9 +84,17 @@ def from_plain(value: Any, secret: bool = False) -> PropertyValue:
     return result.with_secret(True) if secret else result
 
 
-def wire_map(values: Mapping[str, Any], secrets: Collection[str] = ()) -> dict[str, PropertyValue]:
-    """Top-level snake_case fields to camelCase wire values; `secrets` names the secret ones."""
-    return {camel(k): from_plain(v, k in secrets) for k, v in values.items() if v is not None}
+def wire_map(
+    values: Mapping[str, Any], secrets: Collection[str] = (), declared: Mapping[str, Field] = {}
+) -> dict[str, PropertyValue]:
+    """Top-level snake_case fields to camelCase wire values; `secrets` names the secret ones, the
+    keys of the `declared` free-form maps are kept. The lifecycle's hidden `__` markers are the
+    dynamic face's and never go on the wire."""
+    return {
+        camel(k): from_plain(v, k in secrets, _is_map(k, declared))
+        for k, v in values.items()
+        if v is not None and not k.startswith("__")
+    }
 
 
 def diff_response(plan: Plan) -> DiffResponse:

@@ -28,7 +28,7 @@ from pulumi.provider.experimental.provider import (
 
 from ..core.errors import InputError
 from ..core.settings import default_enterprise_project
-from ..domain.workspace import lifecycle
+from ..domain.workspace import lifecycle, spec
 from . import schema
 from .registry import FunctionHandler
 from .runtime import PartialCreate, Runtime, camel_text, split_id
@@ -47,7 +47,7 @@ def _secret_outputs(outputs: Mapping[str, Any], secret_inputs: set[str]) -> set[
 
 def _answer(outputs: Mapping[str, Any], secret_inputs: set[str]) -> dict[str, PropertyValue]:
     public = _public(outputs)
-    return wire_map(public, _secret_outputs(public, secret_inputs))
+    return wire_map(public, _secret_outputs(public, secret_inputs), spec.FIELD)
 
 
 class WorkspaceHandler:
@@ -78,9 +78,9 @@ class WorkspaceHandler:
     # -- check / diff ---------------------------------------------------------------------
 
     async def check(self, request: CheckRequest) -> CheckResponse:
-        news = plain_map(request.new_inputs)
+        news = plain_map(request.new_inputs, spec.FIELD)
         # an existing workspace keeps its enterprise project; the configured default is for new ones
-        olds = plain_map(request.old_inputs) if request.old_inputs else None
+        olds = plain_map(request.old_inputs, spec.FIELD) if request.old_inputs else None
         props, failures = lifecycle.check(news, olds, default_enterprise_project(self._runtime.config))
         found = [CheckFailure(camel_text(f.property), camel_text(f.reason)) for f in failures]
         found += [
@@ -92,10 +92,11 @@ class WorkspaceHandler:
         ]
         if found:
             return CheckResponse(inputs=request.new_inputs, failures=found)
-        return CheckResponse(inputs=wire_map(_public(props), secret_fields(request.new_inputs)), failures=[])
+        checked = wire_map(_public(props), secret_fields(request.new_inputs), spec.FIELD)
+        return CheckResponse(inputs=checked, failures=[])
 
     async def diff(self, request: DiffRequest) -> DiffResponse:
-        olds, news = plain_map(request.old_state), plain_map(request.new_inputs)
+        olds, news = plain_map(request.old_state, spec.FIELD), plain_map(request.new_inputs, spec.FIELD)
         located = self._runtime.located
         note = located.elsewhere(olds, news)
         if note:
@@ -105,7 +106,7 @@ class WorkspaceHandler:
     # -- create / read / update / delete ---------------------------------------------------
 
     async def create(self, request: CreateRequest) -> CreateResponse:
-        props = plain_map(request.properties)
+        props = plain_map(request.properties, spec.FIELD)
         secrets = secret_fields(request.properties)
         if request.preview:  # never an API call: known inputs, every other output unknown
             planned = {f: props.get(f, unknown()) for f in schema.native_outputs()}
@@ -127,7 +128,7 @@ class WorkspaceHandler:
     async def read(self, request: ReadRequest) -> ReadResponse:
         region, workspace_id = split_id(request.resource_id)
         secrets = secret_fields(request.properties) | secret_fields(request.inputs)
-        olds = plain_map(request.properties)  # the recorded region and project, else REGION/ of an import
+        olds = plain_map(request.properties, spec.FIELD)  # the recorded region and project, else REGION/ of an import
         client = self._runtime.located.of(olds, region)
         found = await self._runtime.run(lifecycle.read, client, workspace_id, olds)
         if found is None:
@@ -136,11 +137,11 @@ class WorkspaceHandler:
         return ReadResponse(
             resource_id=request.resource_id,
             properties=_answer(outputs, secrets),
-            inputs=wire_map(_public(inputs), secrets),
+            inputs=wire_map(_public(inputs), secrets, spec.FIELD),
         )
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
-        olds, news = plain_map(request.olds), plain_map(request.news)
+        olds, news = plain_map(request.olds, spec.FIELD), plain_map(request.news, spec.FIELD)
         secrets = secret_fields(request.news)
         if request.preview:
             planned = {**olds, **news, "update_time": unknown()}
@@ -159,7 +160,7 @@ class WorkspaceHandler:
     async def delete(self, request: DeleteRequest) -> None:
         region, workspace_id = split_id(request.resource_id)
         call = self._call(request.urn, request.timeout)
-        olds = plain_map(request.properties)
+        olds = plain_map(request.properties, spec.FIELD)
         located = self._runtime.located
         await self._runtime.operate(
             "delete",
