@@ -318,7 +318,8 @@ def test_read_never_puts_a_wrong_workspace_in_the_state(server: RawServer, no_hw
         outs = result.outs or {}
         assert outs["workspace_id"] == WORKSPACE_ID and isinstance(outs["name"], str)
         served = json.loads(answer[2])
-        assert outs["name"] == served["name"] and outs["status"] == served["status"]
+        # the status as served, in the one case the model keeps (absent: empty)
+        assert outs["name"] == served["name"] and outs["status"] == str(served.get("status", "")).upper()
         inputs = result.inputs or {}
         same = ("name", "description", "auth_type", "enterprise_project_id")
         assert {k: inputs[k] for k in same} == {k: outs[k] for k in same}  # the live values, so drift shows
