@@ -179,14 +179,14 @@ def run_command(
 class PySpy:
     """Attaches `py-spy record` to each plugin process the command starts."""
 
-    def __init__(self, exe: str, out: Path, rate: int) -> None:
-        self.exe, self.out, self.rate = exe, out, rate
+    def __init__(self, exe: str, out: Path, rate: int, gil: bool) -> None:
+        self.exe, self.out, self.rate, self.gil = exe, out, rate, gil
         self.procs: list[subprocess.Popen[bytes]] = []
 
     def attach(self, pid: int) -> None:
         if not self.procs:
             cmd = [self.exe, "record", "--pid", str(pid), "--rate", str(self.rate), "--format", "raw"]
-            cmd += ["--output", str(self.out), "--nonblocking"]
+            cmd += ["--output", str(self.out), "--nonblocking", *(["--gil"] if self.gil else [])]
             self.procs.append(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 
     def wait(self) -> None:
@@ -411,7 +411,7 @@ def py_spy_pass(args: argparse.Namespace, report: Report, p: Pass) -> None:
     for op in ops_for(args.parallel):
         collapsed = p.out / f"{p.count}-{op.label}.pyspy.txt"
         collapsed.unlink(missing_ok=True)
-        spy = PySpy(args.py_spy, collapsed, args.rate)
+        spy = PySpy(args.py_spy, collapsed, args.rate, args.gil)
         run_command(stack, op, p.emulator, on_plugin=spy.attach)
         spy.wait()
         if op.label in PROFILED:
@@ -499,6 +499,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--passes", default="cpu,trace,py-spy", help="which of the three passes to run")
     parser.add_argument(
         "--floor", action=argparse.BooleanOptionalAction, default=True, help="the cpu pass on the floor stack too"
+    )
+    parser.add_argument(
+        "--gil", action="store_true", help="py-spy samples only the thread holding the GIL (Python's CPU)"
     )
     parser.add_argument("--rate", type=int, default=100, help="py-spy samples per second")
     parser.add_argument("--top", type=int, default=15, help="functions listed per profile")
