@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import socket
 import ssl
 import threading
@@ -108,6 +109,7 @@ class _Watchdog:
         self._due: list[tuple[float, int, _Watch]] = []  # a heap of (deadline, order, watch)
         self._order = itertools.count()
         self._thread: threading.Thread | None = None
+        self._sleeping_until = -math.inf  # the deadline the thread sleeps toward (-inf: it is awake)
 
     def watch(self, deadline: float, watch: _Watch) -> None:
         """Fire `watch` at `deadline` (a `time.monotonic()` value) unless it has ended by then."""
@@ -119,27 +121,30 @@ class _Watchdog:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="modelarts-deadline-watch", daemon=True)
                 self._thread.start()
-            elif self._due[0][2] is watch:  # earlier than what the thread sleeps for
+            elif deadline < self._sleeping_until:  # sooner than the thread would wake up
                 self._wakeup.notify()
+
+    def _next_due(self) -> _Watch:
+        """Wait until the earliest watch still running is due; call with the lock held."""
+        while True:
+            while self._due and self._due[0][2].ended:
+                heapq.heappop(self._due)
+            now = time.monotonic()
+            if self._due and self._due[0][0] <= now:
+                return heapq.heappop(self._due)[2]
+            self._sleeping_until = self._due[0][0] if self._due else math.inf
+            self._wakeup.wait(self._sleeping_until - now if self._due else None)
+            self._sleeping_until = -math.inf
 
     def _run(self) -> None:
         while True:
             with self._wakeup:
-                now = time.monotonic()
-                while self._due and (self._due[0][2].ended or self._due[0][0] > now):
-                    if self._due[0][2].ended:
-                        heapq.heappop(self._due)
-                        continue
-                    self._wakeup.wait(self._due[0][0] - now)
-                    now = time.monotonic()
-                if not self._due:
-                    self._wakeup.wait()
-                    continue
-                _deadline, _order, watch = heapq.heappop(self._due)
+                watch = self._next_due()
             watch.fire()  # outside the lock: it shuts sockets down
 
 
 PRUNE_AT = 256  # pending entries at which ended watches are dropped from the heap
+WATCH_FIRST = 1.0  # seconds a read may outlast the deadline, so the watch ends it (and says so)
 _WATCHDOG = _Watchdog()
 
 
@@ -275,7 +280,8 @@ def exchange(
         response = session.send(
             prepared,
             stream=True,
-            timeout=(min(connect_timeout, left), min(read_timeout, left)),
+            # the read timeout is never the first to end a call at its deadline: the watch is
+            timeout=(min(connect_timeout, left), min(read_timeout, left + WATCH_FIRST)),
             verify=verify,
             allow_redirects=False,
         )
