@@ -88,7 +88,7 @@ def default_text(field: Field) -> str:
     value = field.default
     if value is None:
         return "-"
-    if value == ():
+    if value in ([], {}):
         return "none"
     if isinstance(value, float):
         return f"`{value:.0f}`"

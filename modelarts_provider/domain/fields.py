@@ -39,7 +39,7 @@ class Field:
     kind: Kind
     role: Role
     description: str
-    default: Any = None  # the canonical value when not declared (None: stays absent)
+    default: Any = None  # the canonical value when not declared (None: stays absent); copied on use
     replaces: bool = False  # a change replaces the resource
     sent_at_create_only: bool = False  # in the create body, never in a modify body
     item_fields: tuple[str, ...] = ()  # OBJECTS: the fields of each object

@@ -3,6 +3,7 @@ real changes are changes."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,7 +26,7 @@ def normalize(props: Mapping[str, Any]) -> dict[str, Any]:
             out[key] = props[key]
     for field in FIELDS:
         if field.declared and field.default is not None:
-            out.setdefault(field.name, list(field.default) if isinstance(field.default, tuple) else field.default)
+            out.setdefault(field.name, copy.deepcopy(field.default))
     auth_type = out["auth_type"]
     out["auth_type"] = auth_type.upper() if isinstance(auth_type, str) else auth_type
     grants = out["grants"]

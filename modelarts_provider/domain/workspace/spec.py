@@ -244,7 +244,7 @@ FIELDS: tuple[Field, ...] = (
     Field("auth_type", Kind.STRING, Role.API, "PUBLIC (default), PRIVATE or INTERNAL; compared case-insensitively.",
           default=AUTH_TYPES[0], rule=_auth_type_rule),
     Field("grants", Kind.OBJECTS, Role.API, "Users allowed into an INTERNAL workspace; a set (order ignored).",
-          default=(), item_fields=GRANT_FIELDS, item_type="Grant", rule=_grants_rule),
+          default=[], item_fields=GRANT_FIELDS, item_type="Grant", rule=_grants_rule),
     Field("enterprise_project_id", Kind.STRING, Role.API,
           'Enterprise project: "0" (default) or a UUID. A change replaces the workspace.',
           default="0", replaces=True, sent_at_create_only=True, rule=_enterprise_project_rule),
