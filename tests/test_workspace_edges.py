@@ -6,6 +6,7 @@ Mutation testing found these open (docs/development.md, "Mutation testing")."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -199,3 +200,27 @@ def test_a_secret_inside_a_longer_one_never_leaves_part_of_it_in_a_message() -> 
     """The longest secret is hidden first: "word" inside "pass-word-1" must not leave "pass-"."""
     text = "user pass-word-1 logged in with word"
     assert spec.redact(text, {"word", "pass-word-1"}) == "user [secret] logged in with [secret]"
+
+
+@pytest.mark.parametrize(("status_info", "reason"), [("disk busy", "disk busy"), ("", "no reason given")])
+def test_a_failed_delete_says_the_reason_the_server_gave(emu: Emulator, status_info: str, reason: str) -> None:
+    api = ModelArtsClient(settings_for(emu))
+    id_ = api.create_workspace({"name": "stuck"}).id
+    emu.put_workspace_raw(id_, status="DELETE_FAILED", status_info=status_info)
+    with pytest.raises(WorkspaceStateError) as caught:
+        lifecycle.wait_gone(api, id_, "stuck", 5.0, "deleting", lifecycle.Call(), "then")
+    assert str(caught.value) == (
+        f"workspace 'stuck' ({id_}) could not be deleted (DELETE_FAILED): {reason}; it stays in the stack, "
+        "fix the cause and run the command again"
+    )
+
+
+def test_a_long_delete_reports_its_progress() -> None:
+    """A wait of REPORT_EVERY (10 s) or more says what it waits for (shorter ones print nothing)."""
+    with Emulator(EmulatorConfig(delete_duration=11.0)) as emu:
+        api = ModelArtsClient(settings_for(emu))
+        id_ = api.create_workspace({"name": "slow-going"}).id
+        lines: list[str] = []
+        lifecycle.delete(api, id_, {"name": "slow-going"}, lifecycle.Call(progress=lines.append))
+    [line] = lines
+    assert re.fullmatch(rf"deleting workspace 'slow-going' \({id_}\): still DELETING after 1[0-9]s", line), line
