@@ -6,6 +6,7 @@ Mutation testing found these open (docs/development.md, "Mutation testing")."""
 
 from __future__ import annotations
 
+import pickle
 import re
 from typing import Any
 
@@ -224,3 +225,11 @@ def test_a_long_delete_reports_its_progress() -> None:
         lifecycle.delete(api, id_, {"name": "slow-going"}, lifecycle.Call(progress=lines.append))
     [line] = lines
     assert re.fullmatch(rf"deleting workspace 'slow-going' \({id_}\): still DELETING after 1[0-9]s", line), line
+
+
+def test_an_unconfirmed_create_survives_pickling_with_its_id_and_outputs() -> None:
+    """The error that carries a partial state keeps what the host records when it is pickled
+    (an exception with extra constructor arguments does not by itself)."""
+    error = lifecycle.CreatedUnconfirmed("created but not confirmed", WORKSPACE_ID, {"status": ""})
+    copy = pickle.loads(pickle.dumps(error))
+    assert (str(copy), copy.workspace_id, copy.outputs) == ("created but not confirmed", WORKSPACE_ID, {"status": ""})
