@@ -12,9 +12,10 @@
 #
 #   scripts/mutation.sh               a fresh run, then the score per module
 #   scripts/mutation.sh --survivors [PATTERN...]
-#                                     after adding tests: the last run's survivors (those matching
-#                                     a PATTERN, e.g. '*.quotas.spec.*') again, with the working
-#                                     tree's tests; the mutated modules must be unchanged
+#                                     after adding tests: the last run's survivors and the mutants
+#                                     no test reached (those matching a PATTERN, e.g.
+#                                     '*.quotas.spec.*') again, with the working tree's tests;
+#                                     the mutated modules must be unchanged
 #   scripts/mutation.sh --score       the score of the last run again
 #   MUTATION_CHILDREN=1 scripts/...   how many mutants run at once (default: every core)
 set -euo pipefail
@@ -71,7 +72,7 @@ if [ "$mode" != --score ]; then
     [ -d "$work/mutants" ] || { echo "no earlier run in $work: run scripts/mutation.sh first" >&2; exit 1; }
     shift
     patterns=("${@:-*}")
-    mapfile -t names < <(cd "$work" && "$mutmut" results | sed -n 's/^ *\(.*__mutmut_[0-9]*\): survived$/\1/p' |
+    mapfile -t names < <(cd "$work" && "$mutmut" results | sed -n 's/^ *\(.*__mutmut_[0-9]*\): \(survived\|no tests\)$/\1/p' |
       while read -r name; do for p in "${patterns[@]}"; do [[ $name == $p ]] && { echo "$name"; break; }; done; done)
     [ "${#names[@]}" -gt 0 ] || { echo "no surviving mutants"; exit 0; }
     find "$work" -mindepth 1 -maxdepth 1 ! -name mutants -exec rm -rf {} +
