@@ -14,7 +14,7 @@ import pytest
 from pulumi.output import Unknown
 
 from modelarts_provider.api.client import ModelArtsClient
-from modelarts_provider.core.errors import ConfigurationError, WorkspaceStateError
+from modelarts_provider.core.errors import ConfigurationError, ModelArtsError, WorkspaceStateError
 from modelarts_provider.core.settings import Settings, resolve
 from modelarts_provider.domain.workspace import lifecycle, spec
 from modelarts_provider.domain.workspace.spec import Failure
@@ -68,6 +68,28 @@ def test_a_workspace_found_deleting_is_replaced_by_a_new_one_created_first() -> 
     one is created before the old one is let go (its create waits for the name)."""
     plan = lifecycle.plan({"name": "ml-team", "status": "DELETING"}, {"name": "ml-team"})
     assert plan == lifecycle.Plan(["status"], ["status"], False)
+
+
+@pytest.mark.parametrize(
+    ("news", "changed"),
+    [
+        ({"create_timeout": 60.0}, ["create_timeout"]),  # recorded by an update without API call
+        ({"delete_timeout": 60.0}, ["delete_timeout"]),
+        ({"auth_type": "INTERNAL", "grants": [{"user_name": "amy"}]}, ["auth_type", "grants"]),
+        ({"region": Unknown()}, ["region"]),  # known only at `up`: it may move the workspace
+    ],
+)
+def test_plan_names_each_changed_field(news: dict[str, Any], changed: list[str]) -> None:
+    old = {"name": "ml-team", "status": "NORMAL"}
+    assert lifecycle.plan(old, {"name": "ml-team", **news}).changed == changed
+
+
+def test_the_default_workspace_is_never_deleted(emu: Emulator) -> None:
+    api = ModelArtsClient(settings_for(emu))
+    with pytest.raises(ModelArtsError) as caught:
+        lifecycle.delete(api, "0", {"name": "default"}, lifecycle.Call())
+    assert str(caught.value) == ("the default workspace (id 0) cannot be deleted; remove it from the program instead")
+    assert emu.counts()["DELETE"] == 0
 
 
 DEFAULT_REGION, OTHER_REGION = "cn-north-4", "ap-southeast-1"
