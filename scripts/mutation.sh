@@ -10,7 +10,8 @@
 # of the working tree (tracked and new files) outside the repository, so the checkout stays
 # clean and can be edited meanwhile. It runs under `nice -n 19`.
 #
-#   scripts/mutation.sh               a fresh run, then the score per module
+#   scripts/mutation.sh [PATTERN...]  a fresh run (of the mutants matching a PATTERN, e.g.
+#                                     '*.quotas.spec.x_validate__mutmut_*'), then the score per module
 #   scripts/mutation.sh --survivors [PATTERN...]
 #                                     after adding tests: the last run's survivors and the mutants
 #                                     no test reached (those matching a PATTERN, e.g.
@@ -47,10 +48,11 @@ for line in open(sys.argv[1], encoding="utf-8"):
     if found:
         counts[found.group(1)][found.group(2).strip()] += 1
 kinds = ["killed", "timeout", "survived", "no tests", "suspicious", "segfault"]
-def row(name: str, c: collections.Counter[str]) -> None:
-    n = sum(c.values())
-    print(f"{name:<42}" + "".join(f"{c[k]:>10}" for k in kinds) + f"{n:>7}{(c['killed'] + c['timeout']) / n:>7.0%}")
-print(f"{'module':<42}" + "".join(f"{k:>10}" for k in kinds) + f"{'total':>7}{'score':>7}")
+def row(name: str, c: collections.Counter[str]) -> None:  # the score: killed or timed out, of those checked
+    n = sum(c[k] for k in kinds)
+    score = f"{(c['killed'] + c['timeout']) / n:>7.0%}" if n else f"{'-':>7}"
+    print(f"{name:<42}" + "".join(f"{c[k]:>10}" for k in kinds) + f"{n:>8}{score}{c['not checked']:>13}")
+print(f"{'module':<42}" + "".join(f"{k:>10}" for k in kinds) + f"{'checked':>8}{'score':>7}{'not checked':>13}")
 total: collections.Counter[str] = collections.Counter()
 for module in sorted(counts):
     total.update(counts[module])
@@ -77,6 +79,7 @@ if [ "$mode" != --score ]; then
     [ "${#names[@]}" -gt 0 ] || { echo "no surviving mutants"; exit 0; }
     find "$work" -mindepth 1 -maxdepth 1 ! -name mutants -exec rm -rf {} +
   else
+    names=("$@")
     rm -rf "$work"
     mkdir -p "$work"
   fi
