@@ -125,7 +125,7 @@ def test_schema_types_match_what_the_lifecycle_returns() -> None:
     )
     outputs = lifecycle.outputs(live, canonical.normalize({"name": "typed-ws", "auth_type": "INTERNAL"}))
     declared = schema.schema()["resources"][schema.WORKSPACE]["properties"]
-    kinds = {"string": str, "integer": float, "array": (list, tuple), "boolean": bool, "number": float}
+    kinds = {"string": str, "integer": float, "array": (list, tuple), "boolean": bool, "number": float, "object": dict}
     for field in schema.native_outputs():
         assert camel(field) in declared, field
         value = from_plain(outputs[field]).value
