@@ -1,11 +1,14 @@
 """The workspace lifecycle behind both provider faces: check, plan (diff), create, read, update
 and delete over plain dicts of snake_case properties.
 
-Every rule, wait and retry lives here (and in `spec`, `client`, `waiting`) exactly once. The
-dynamic face (`provider.py`) and the native plugin (`native/`) only translate the engine's
-requests into these calls and their results back; what differs between the two hosts (where
-progress lines go, the engine's custom timeouts, whether a created-but-unconfirmed workspace is
-kept as partial state) arrives as a `Call`.
+Every rule and wait of the lifecycle lives here (and in `spec`, `canonical`, `waiting`) once.
+Repeats live in two places, each for its own case: `api.calling` repeats a request that surely
+did not take effect (never sent, 429) or may be sent twice (GET, PUT, DELETE); a create (POST)
+whose outcome is unknown is repeated only here, after looking the name up
+(`_post_once_effectively`). The dynamic face (`dynamic/`) and the native plugin (`native/`) only
+translate the engine's requests into these calls and their results back; what differs between
+the two hosts (where progress lines go, the engine's custom timeouts, whether a
+created-but-unconfirmed workspace is kept as partial state) arrives as a `Call`.
 """
 
 from __future__ import annotations
