@@ -46,7 +46,7 @@ SAMPLE_EVERY = 0.02  # seconds between CPU samples of the command's processes
 RESCAN_EVERY = 0.1  # seconds between looks for new processes
 ROLES = ("cli", "language host", "pip list", "program", "plugin", "other")
 PROFILED = ("up", "refresh", "update")
-FACES = {"native": "native", "native floor": "native-noop"}
+FACES = {"native": "native", "native floor": "native-noop", "fat floor": "native-fat"}
 PLUGIN_MARKERS = (b"modelarts_provider.native", b"bench.noop_native")
 
 
@@ -381,7 +381,9 @@ class Pass:
 
 def cpu_pass(args: argparse.Namespace, report: Report, p: Pass) -> None:
     """CPU per role, ours and the floor interleaved."""
-    faces = {face: kind for face, kind in FACES.items() if args.floor or face == "native"}
+    faces = {face: kind for face, kind in FACES.items() if face == "native" or (args.floor and face != "fat floor")}
+    if args.fat_floor:
+        faces["fat floor"] = FACES["fat floor"]
     stacks = {face: Stack(p.root, kind, p.count, f"cpu-{kind}-{p.count}", p.env) for face, kind in faces.items()}
     for op in ops_for(args.parallel):
         for face, stack in stacks.items():
@@ -499,6 +501,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--passes", default="cpu,trace,py-spy", help="which of the three passes to run")
     parser.add_argument(
         "--floor", action=argparse.BooleanOptionalAction, default=True, help="the cpu pass on the floor stack too"
+    )
+    parser.add_argument(
+        "--fat-floor",
+        action="store_true",
+        help="the cpu pass also on a do-nothing stack with the native Workspace's state shape",
     )
     parser.add_argument(
         "--gil", action="store_true", help="py-spy samples only the thread holding the GIL (Python's CPU)"

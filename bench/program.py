@@ -23,6 +23,23 @@ elif spec["kind"] == "native-noop":  # the native floor: a do-nothing native plu
         if "grants" in props:
             props["grants"] = [{"userName": g["user_name"]} for g in props["grants"]]
         return pulumi.CustomResource("benchnoop:index:Workspace", resource, props)
+elif spec["kind"] == "native-fat":  # the native floor with the native Workspace's state shape
+    import pulumi
+
+    FAT_OUTPUTS = ("workspace_id", "status", "create_time", "update_time", "owner", "project_id", "region")
+    FAT_OUTPUTS += ("enterprise_project_name", "server_grants", "status_info")
+
+    class FatWorkspace(pulumi.CustomResource):
+        """A resource class, as a typed SDK has (the SDK records a stack trace for each)."""
+
+        def __init__(self, resource: str, props: dict[str, Any]) -> None:
+            super().__init__("benchnoop:index:FatWorkspace", resource, props)
+
+    def declare(resource: str, auth_type: str = "PUBLIC", **args: Any) -> Any:
+        props = {**args, "authType": auth_type, "enterpriseProjectId": None}
+        props.update({"".join(w.title() if i else w for i, w in enumerate(k.split("_"))): None for k in FAT_OUTPUTS})
+        props["grants"] = [{"userName": g["user_name"]} for g in props.get("grants", [])]
+        return FatWorkspace(resource, props)
 elif spec["kind"] == "native":
     from modelarts_provider.native.sdk import NativeWorkspace as declare
 else:
