@@ -363,6 +363,22 @@ def test_password_auth_uses_one_token_for_everything(emu: Emulator) -> None:
     assert emu.counts()["IAM"] == 1
 
 
+
+def test_workspace_and_quotas_providers_share_their_clients(emu: Emulator) -> None:
+    """The host unpickles each resource type's provider into its own object; both find the same
+    clients (one session, one project look-up), and a stack with workspaces and their quotas
+    asks IAM for one token."""
+    from modelarts_provider.dynamic.quotas_provider import WorkspaceQuotasProvider
+
+    config = stack_config(emu, "password")
+    workspaces, quotas = engine_provider(config), engine_built(WorkspaceQuotasProvider, config)
+    created = workspaces.create(checked(workspaces, name="shared-token"))
+    quota_props = quotas.check({}, {"workspace_id": created.id, "quotas": {"exemlProject.gpu_duration": 600}}).inputs
+    quotas.create(quota_props)
+    assert emu.counts()["IAM"] == 1
+    other = engine_provider({**config, "modelarts:retryDeadline": "21"})  # another configuration
+    assert other._client() is not workspaces._client() and quotas._client() is workspaces._client()
+
 def test_no_secret_in_serialized_provider_or_any_property(emu: Emulator) -> None:
     config = stack_config(emu, "password") | {"huaweicloud:secretKey": "unused-secret-key-value"}
     provider = engine_provider(config)
