@@ -142,6 +142,15 @@ def test_the_live_rules_say_every_problem_in_one_message(emu: Emulator, provider
     )
 
 
+def test_an_unknown_quota_resource_is_answered_with_every_valid_one(no_hw_env: None) -> None:
+    with Emulator(EmulatorConfig(invented_quotas=True)) as emu:
+        provider = engine_built(WorkspaceQuotasProvider, stack_config(emu))
+        valid = sorted(emu.workspace_quotas("0"))
+        with pytest.raises(ModelArtsError) as caught:
+            provider.create({"workspace_id": "0", "quotas": {"no.such": 5}})
+    assert len(valid) > 1 and f"(valid: {', '.join(valid)})" in str(caught.value)
+
+
 def test_deleting_quotas_already_back_at_their_originals_writes_nothing(
     emu: Emulator, provider: WorkspaceQuotasProvider
 ) -> None:

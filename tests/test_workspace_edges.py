@@ -255,3 +255,17 @@ def test_an_unconfirmed_create_survives_pickling_with_its_id_and_outputs() -> No
     error = lifecycle.CreatedUnconfirmed("created but not confirmed", WORKSPACE_ID, {"status": ""})
     copy = pickle.loads(pickle.dumps(error))
     assert (str(copy), copy.workspace_id, copy.outputs) == ("created but not confirmed", WORKSPACE_ID, {"status": ""})
+
+
+def test_deleting_a_workspace_already_being_deleted_waits_until_it_is_gone(emu: Emulator) -> None:
+    """The API refuses a second delete with ModelArts.7004 (status abnormal): that is no error,
+    the delete waits for the one under way; any other refusal is the error."""
+    api = ModelArtsClient(settings_for(emu))
+    id_ = api.create_workspace({"name": "going-twice"}).id
+    api.delete_workspace(id_)  # DELETING for 0.3 s
+    lifecycle.delete(api, id_, {"name": "going-twice"}, lifecycle.Call())
+    assert all(w["id"] != id_ for w in emu.workspaces())
+    other = api.create_workspace({"name": "refused"}).id
+    emu.add_fault(Fault(kind="status", method="DELETE", status=403, error_code="ModelArts.0203"))
+    with pytest.raises(ModelArtsError, match=r"ModelArts\.0203"):
+        lifecycle.delete(api, other, {"name": "refused"}, lifecycle.Call())
