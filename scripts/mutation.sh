@@ -46,13 +46,13 @@ counts: dict[str, collections.Counter[str]] = collections.defaultdict(collection
 for line in open(sys.argv[1], encoding="utf-8"):
     found = re.match(r"\s*(.+)\.[^.]+__mutmut_\d+: (.+)$", line)
     if found:
-        counts[found.group(1)][found.group(2).strip()] += 1
+        counts[found.group(1).removeprefix("modelarts_provider.")][found.group(2).strip()] += 1
 kinds = ["killed", "timeout", "survived", "no tests", "suspicious", "segfault"]
 def row(name: str, c: collections.Counter[str]) -> None:  # the score: killed or timed out, of those checked
     n = sum(c[k] for k in kinds)
     score = f"{(c['killed'] + c['timeout']) / n:>7.0%}" if n else f"{'-':>7}"
-    print(f"{name:<42}" + "".join(f"{c[k]:>10}" for k in kinds) + f"{n:>8}{score}{c['not checked']:>13}")
-print(f"{'module':<42}" + "".join(f"{k:>10}" for k in kinds) + f"{'checked':>8}{'score':>7}{'not checked':>13}")
+    print(f"{name:<28}" + "".join(f"{c[k]:>11}" for k in kinds) + f"{n:>8}{score}{c['not checked']:>13}")
+print(f"{'module':<28}" + "".join(f"{k:>11}" for k in kinds) + f"{'checked':>8}{'score':>7}{'not checked':>13}")
 total: collections.Counter[str] = collections.Counter()
 for module in sorted(counts):
     total.update(counts[module])
