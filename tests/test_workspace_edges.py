@@ -146,16 +146,19 @@ def test_no_note_while_the_configuration_is_incomplete() -> None:
 
 def test_a_half_created_workspace_that_cannot_be_deleted_is_reported(emu: Emulator) -> None:
     """CREATE_FAILED, and the delete of the failed workspace is refused: the progress line names
-    the workspace and why it is still there; the error is the create's."""
+    the workspace and why it is still there; the error says it is still there and what to do."""
     emu.add_fault(Fault(kind="create_failed", method="POST"))
     emu.add_fault(Fault(kind="status", method="DELETE", status=403, error_code="ModelArts.0203"))
     lines: list[str] = []
     api = ModelArtsClient(settings_for(emu))
     props, failures = lifecycle.check({"name": "doomed"})
     assert failures == []
-    with pytest.raises(WorkspaceStateError, match="CREATE_FAILED"):
+    with pytest.raises(WorkspaceStateError, match="CREATE_FAILED") as failed:
         lifecycle.create(api, props, lifecycle.Call(progress=lines.append))
     [left] = [w for w in emu.workspaces() if w["name"] == "doomed"]
+    # the error does not claim it was deleted: it says it is still there and what to do
+    message = str(failed.value)
+    assert "deleted again" not in message and "and deleting it failed" in message and "adopt" in message
     assert lines == [
         f"could not delete half-created workspace 'doomed' ({left['id']}): delete workspace {left['id']} failed "
         "with HTTP 403 ModelArts.0203: emulated fault: HTTP 403 (request id " + lines[0].split("(request id ")[1]

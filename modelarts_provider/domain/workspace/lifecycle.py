@@ -170,10 +170,9 @@ def create(api: ModelArtsClient, props: Mapping[str, Any], call: Call) -> tuple[
                 created.id,
                 located(api, {**outputs(created, props), "status": ""}),
             ) from None
-        _discard(api, created.id, props["name"], call)
+        outcome = _discard(api, created.id, props["name"], call)
         raise WorkspaceStateError(
-            f"workspace {props['name']!r} ({created.id}) was created but could not be confirmed, "
-            f"so it was deleted again: {exc}"
+            f"workspace {props['name']!r} ({created.id}) was created but could not be confirmed, {outcome}: {exc}"
         ) from None
     return workspace.id, state(api, workspace, props)
 
@@ -330,14 +329,16 @@ def finish_create(
     return workspace
 
 
-def _discard(api: ModelArtsClient, workspace_id: str, name: str, call: Call) -> None:
-    """Best effort: leave no half-created workspace behind."""
+def _discard(api: ModelArtsClient, workspace_id: str, name: str, call: Call) -> str:
+    """Best effort: leave no half-created workspace behind. Says what became of it."""
     try:
         api.delete_workspace(workspace_id)
     except NotFoundError:
-        return
+        return "and it is gone"
     except ModelArtsError as exc:
         call.progress(f"could not delete half-created workspace {name!r} ({workspace_id}): {exc}")
+        return f"and deleting it failed ({exc}); delete it, or {call.adoption(workspace_id)}"
+    return "so it was deleted again"
 
 
 # -- read -------------------------------------------------------------------------------------
