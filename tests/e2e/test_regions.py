@@ -94,9 +94,9 @@ def test_two_regions_and_an_older_state(
     assert south.workspace_quotas(south_id)[GPU]["quota"] == 600
     quotas = next(r for r in json.loads(project.export())["deployment"]["resources"] if r["type"].endswith("Quotas"))
     assert (quotas["outputs"]["region"], quotas["outputs"]["project_id"]) == (SOUTH, SOUTH_PROJECT)
-    # each region's project once per command and provider class: the workspaces' two regions, and
-    # the south one again for the quotas (WorkspaceQuotasProvider keeps its own per-location clients)
-    assert north.route_counts().get("GET /v3/projects") == 3
+    # each region's project once per command: the two regions of the workspaces; the quotas use
+    # the same clients (one registry per provider process), so no third look-up
+    assert north.route_counts().get("GET /v3/projects") == 2
     project.run("preview", "--refresh", "--expect-no-changes")
 
     # the default moves south: nothing looks deleted, the preview says which live elsewhere
