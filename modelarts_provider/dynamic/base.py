@@ -125,6 +125,7 @@ class ConfiguredProvider(ResourceProvider):
         sys.tracebacklimit = 0  # users get the message, not the provider's stack frames
         config = {key: req.config.get(key) for key, _env in SOURCES.values() if key}
         self._config = {k: v for k, v in config.items() if v is not None}
+        self.__dict__.pop("_located", None)  # a new configuration: its own registry entry
         in_config = sorted(
             key for name, (key, _env) in SOURCES.items() if name in SECRET_FIELDS and key in self._config
         )
@@ -138,7 +139,10 @@ class ConfiguredProvider(ResourceProvider):
     def _locations(self) -> lifecycle.Clients:
         """Where each workspace lives (`lifecycle.Clients`): the process's registry entry for
         this provider's configuration, shared with every other dynamic provider configured alike."""
-        return locations_for(getattr(self, "_config", {}))
+        located: lifecycle.Clients | None = self.__dict__.get("_located")
+        if located is None:  # the registry lookup (environment scan, key, lock) once per provider
+            located = self.__dict__["_located"] = locations_for(getattr(self, "_config", {}))
+        return located
 
     def _client(self, props: Mapping[str, Any] | None = None) -> ModelArtsClient:
         return self._locations().of(props)
