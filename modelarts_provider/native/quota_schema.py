@@ -38,13 +38,6 @@ def outputs() -> list[str]:
     return [*quota_spec.INPUT_FIELDS, *quota_spec.OUTPUT_FIELDS]
 
 
-def snake_names() -> set[str]:
-    """Every field name the face translates between snake_case and camelCase (and nothing else)."""
-    from ..domain.quotas.queries import WorkspaceQuotaInfo
-
-    return {*outputs(), *quota_spec.SHOWN_FIELDS, *(f.name for f in fields(WorkspaceQuotaInfo))}
-
-
 def _object(names: list[str], description: str) -> dict[str, Any]:
     props = {
         camel(n): {"type": "integer" if n in _INTEGERS else "string", "description": _QUOTA_FIELD_DESCRIPTIONS[n]}

@@ -12,11 +12,12 @@ from typing import Any
 
 import pulumi
 
+from ..domain.quotas import spec as quota_spec
 from ..program.quotas import WorkspaceQuotasFace
 from . import quota_schema
-from .values import camel
+from .properties import wire_names
 
-_TO_CAMEL = {name: camel(name) for name in quota_schema.snake_names()}
+_TO_CAMEL = wire_names(quota_spec.FIELDS)
 _TO_SNAKE = {wire: name for name, wire in _TO_CAMEL.items()}
 
 
