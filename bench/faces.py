@@ -33,6 +33,7 @@ from bench.run import (
     code_version,
     find_pulumi,
     latency_floor,
+    let_children_be_interrupted,
     measure,
     med,
     pulumi_sdk_version,
@@ -213,6 +214,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    let_children_be_interrupted()
     results, facts = run(args)
     picture = args.out.with_name(args.out.stem.removeprefix("RESULTS-") + ".png")  # RESULTS-faces.md: faces.png
     plotted = plot(args, results, picture) if len(args.sizes) > 1 else False

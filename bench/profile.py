@@ -39,7 +39,17 @@ if __package__ in (None, ""):  # `python bench/profile.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.faces import launchers, with_parallel
-from bench.run import OPS, EmulatorProcess, Op, Stack, _descendants, base_env, code_version, find_pulumi
+from bench.run import (
+    OPS,
+    EmulatorProcess,
+    Op,
+    Stack,
+    _descendants,
+    base_env,
+    code_version,
+    find_pulumi,
+    let_children_be_interrupted,
+)
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SAMPLE_EVERY = 0.02  # seconds between CPU samples of the command's processes
@@ -522,6 +532,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    let_children_be_interrupted()
     args.out.mkdir(parents=True, exist_ok=True)
     report = run(args, args.out.resolve())
     text = render(args, report)

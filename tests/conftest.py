@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -15,6 +16,12 @@ from modelarts_provider.core.settings import Settings, resolve
 from modelarts_provider.dynamic.base import forget_clients
 from modelarts_provider.emulator import Emulator, EmulatorConfig
 from modelarts_provider.tools.pytest_plugin import stack_env
+
+# A suite started as a background job (`cmd &`) inherits SIGINT ignored, and so does every
+# `pulumi` it runs, with its language host: the CLI stops the host with SIGINT and kills it 5 s
+# later, which doubled the time of the end-to-end tests. Their children get the default action.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
