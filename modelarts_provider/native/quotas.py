@@ -35,7 +35,7 @@ from ..domain.quotas import spec as quota_spec
 from .quota_schema import GET_WORKSPACE_QUOTAS, WORKSPACE_QUOTAS, outputs
 from .registry import FunctionHandler
 from .runtime import Runtime, camel_text, split_id
-from .values import diff_response, plain_map, secret_fields, unknown, wire_map
+from .values import derived_secrets, diff_response, plain_map, secret_fields, unknown, wire_map
 
 
 def _subject(props: Mapping[str, Any]) -> str:
@@ -50,8 +50,7 @@ def from_engine(values: Mapping[str, PropertyValue]) -> dict[str, Any]:
 
 def to_engine(values: Mapping[str, Any], secrets: Collection[str] = ()) -> dict[str, PropertyValue]:
     """The lifecycle's plain dict to wire values; a map derived from a secret one stays secret."""
-    hidden = set(secrets) | ({"original_quotas"} if "quotas" in secrets else set())
-    return wire_map(values, hidden, quota_spec.FIELD)
+    return wire_map(values, derived_secrets(values, secrets), quota_spec.FIELD)
 
 
 class QuotasHandler:

@@ -32,22 +32,16 @@ from ..domain.workspace import lifecycle, spec
 from . import schema
 from .registry import FunctionHandler
 from .runtime import PartialCreate, Runtime, camel_text, split_id
-from .values import camel, diff_response, plain_map, secret_fields, unknown, wire_map
+from .values import camel, derived_secrets, diff_response, plain_map, secret_fields, unknown, wire_map
 
 
 def _public(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if k not in schema.DYNAMIC_ONLY}
 
 
-def _secret_outputs(outputs: Mapping[str, Any], secret_inputs: set[str]) -> set[str]:
-    """An output named like a secret input, or ending in `_<input>` (`server_grants` of a secret
-    `grants`), is secret."""
-    return {k for k in outputs if any(k == s or k.endswith("_" + s) for s in secret_inputs)}
-
-
 def _answer(outputs: Mapping[str, Any], secret_inputs: set[str]) -> dict[str, PropertyValue]:
     public = _public(outputs)
-    return wire_map(public, _secret_outputs(public, secret_inputs), spec.FIELD)
+    return wire_map(public, derived_secrets(public, secret_inputs), spec.FIELD)
 
 
 class WorkspaceHandler:
