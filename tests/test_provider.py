@@ -413,6 +413,7 @@ def test_progress_is_one_write_per_line(monkeypatch: pytest.MonkeyPatch) -> None
             pass
 
     monkeypatch.setattr(sys, "stderr", Stderr())
+    monkeypatch.setattr(base, "get_engine", lambda: None)  # as in the provider process, whatever ran before
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(lambda i: base.progress(f"deleting workspace {i}"), range(20)))
     assert len(writes) == 20
