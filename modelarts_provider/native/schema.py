@@ -8,9 +8,10 @@ against its declared type).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import fields
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from ..core.settings import ASSUME_ROLE_FIELDS, SECRET_FIELDS, SOURCES, Settings
 from ..core.version import __version__
@@ -38,6 +39,18 @@ DYNAMIC_ONLY = frozenset(f.name for f in spec.FIELDS if not f.native)
 REPLACE_ON_CHANGE = frozenset(f.name for f in spec.FIELDS if f.replaces)
 _GRANTS = schema_type(spec.FIELD["grants"])
 DESCRIPTIONS = {f.name: f.description for f in spec.FIELDS}
+
+
+class SchemaPart(Protocol):
+    """The schema module of another resource: its entries, merged into the package's."""
+
+    def types(self) -> dict[str, Any]: ...
+    def resources(self) -> dict[str, Any]: ...
+    def functions(self) -> dict[str, Any]: ...
+
+
+# One line per resource besides the Workspace.
+PARTS: tuple[SchemaPart, ...] = (quota_schema,)
 
 
 # The functions' results describe a workspace as it is, not what may be declared.
@@ -234,8 +247,16 @@ def _functions(info: dict[str, Any], maas_info: dict[str, Any]) -> dict[str, Any
             [],
             maas_workspaces,
         ),
-        **quota_schema.functions(),
+        **_merged(lambda part: part.functions()),
     }
+
+
+def _merged(section: Callable[[SchemaPart], dict[str, Any]]) -> dict[str, Any]:
+    """The entries of one section (types, resources or functions) of every part."""
+    merged: dict[str, Any] = {}
+    for part in PARTS:
+        merged.update(section(part))
+    return merged
 
 
 @cache
@@ -283,7 +304,7 @@ def schema() -> dict[str, Any]:
                 "properties": maas_info,
                 "required": _always_there(GetMaasWorkspaceResult),
             },
-            **quota_schema.types(),
+            **_merged(lambda part: part.types()),
         },
         "resources": {
             WORKSPACE: {
@@ -294,7 +315,7 @@ def schema() -> dict[str, Any]:
                 "properties": {camel(f): _prop(f) for f in native_outputs()},
                 "required": [camel(f) for f in native_outputs() if f not in ("region",)],
             },
-            **quota_schema.resources(),
+            **_merged(lambda part: part.resources()),
         },
         "functions": _functions(info, maas_info),
         "language": {
