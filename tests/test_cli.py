@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import modelarts_provider
 from modelarts_provider.api.client import ModelArtsClient
-from modelarts_provider.api.models import LiveWorkspace, WorkspaceSummary
+from modelarts_provider.api.models import LiveWorkspace, WorkspaceSummary, parse
 from modelarts_provider.domain.workspace import canonical, lifecycle, spec
 from modelarts_provider.emulator import Emulator
 from modelarts_provider.tools.cli import _py_str, _width, adoption_code, resource_names, run
@@ -29,8 +29,14 @@ from tests.e2e.pulumi_cli import REPO
 EPS = "0f0e0d0c-1111-4222-8333-444455556666"
 ALICE_ID = "a" * 32
 
+
+def live(**answer: Any) -> LiveWorkspace:
+    """A workspace as the client reads it from an answer (`auth_type` upper-cased, grants typed)."""
+    return parse(LiveWorkspace, answer, "get workspace")
+
+
 ESTATE = [
-    LiveWorkspace(
+    live(
         id="1" * 32,
         name="ML_team",
         description='say "hi"\nit\'s a \\ backslash, a tab\t, U+2028 \u2028 and NEL \x85',
@@ -41,10 +47,8 @@ ESTATE = [
             {"user_name": "only-a-name"},
         ],
     ),
-    LiveWorkspace(
-        id="2" * 32, name="ml-team", auth_type="PRIVATE", enterprise_project_id=EPS, enterprise_project_name="p1"
-    ),
-    LiveWorkspace(id="3" * 32, name="中文_工作空间", description="中文描述 'single' quotes"),
+    live(id="2" * 32, name="ml-team", auth_type="PRIVATE", enterprise_project_id=EPS, enterprise_project_name="p1"),
+    live(id="3" * 32, name="中文_工作空间", description="中文描述 'single' quotes"),
 ]
 
 
@@ -122,7 +126,7 @@ def test_adoption_code_is_ruff_clean(tmp_path: Any) -> None:
 
 
 def test_adoption_code_imports_only_what_it_uses_and_lists_skipped() -> None:
-    public = LiveWorkspace(id="4" * 32, name="public-one")
+    public = live(id="4" * 32, name="public-one")
     code = adoption_code([public], [(WorkspaceSummary(id="5" * 32, name="half-made"), "status CREATE_FAILED quota")])
     assert "from modelarts_provider import Workspace, WorkspaceArgs\n" in code
     assert "enterprise_project_id" not in code and "description" not in code
@@ -133,7 +137,7 @@ def test_adoption_code_imports_only_what_it_uses_and_lists_skipped() -> None:
 
 
 def test_grants_of_a_non_internal_workspace_become_a_comment() -> None:
-    odd = LiveWorkspace(id="6" * 32, name="odd-one", grants=[{"user_id": ALICE_ID}])
+    odd = live(id="6" * 32, name="odd-one", grants=[{"user_id": ALICE_ID}])
     code = adoption_code([odd])
     assert "Grant" not in code and "# ModelArts lists 1 grant(s), unused unless INTERNAL" in code
     ast.parse(code)

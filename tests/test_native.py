@@ -28,7 +28,7 @@ from pulumi.provider.experimental.provider import (
 from pulumi.runtime.rpc import UNKNOWN
 
 from modelarts_provider import WorkspaceArgs
-from modelarts_provider.api.models import LiveWorkspace
+from modelarts_provider.api.models import LiveWorkspace, parse
 from modelarts_provider.core.errors import ModelArtsError
 from modelarts_provider.core.settings import SECRET_FIELDS, SOURCES
 from modelarts_provider.domain.workspace import canonical, lifecycle, spec
@@ -113,7 +113,8 @@ def test_messages_use_schema_names() -> None:
 
 
 def test_schema_types_match_what_the_lifecycle_returns() -> None:
-    live = LiveWorkspace.model_validate(
+    live = parse(
+        LiveWorkspace,
         {
             "id": "a" * 32,
             "name": "typed-ws",
@@ -121,7 +122,8 @@ def test_schema_types_match_what_the_lifecycle_returns() -> None:
             "update_time": 2,
             "status": "NORMAL",
             "grants": [{"user_id": "u1", "user_name": "alice", "user_type": "IAM"}],
-        }
+        },
+        "get workspace",
     )
     outputs = lifecycle.outputs(live, canonical.normalize({"name": "typed-ws", "auth_type": "INTERNAL"}))
     declared = schema.schema()["resources"][schema.WORKSPACE]["properties"]
@@ -406,7 +408,7 @@ def test_recorded_region_and_project_win_over_a_changed_default(provider: ModelA
 def test_outputs_fill_exactly_the_declared_state_fields() -> None:
     """spec.STATE_FIELDS is the one declaration of the state: the lifecycle fills exactly those
     (plus the control inputs it keeps), and the resource pre-declares every one of them."""
-    live = LiveWorkspace.model_validate({"id": "b" * 32, "name": "state-ws", "status": "NORMAL"})
+    live = parse(LiveWorkspace, {"id": "b" * 32, "name": "state-ws", "status": "NORMAL"}, "get workspace")
     props = canonical.normalize({"name": "state-ws", "adopt_by_name": True})
     outputs = lifecycle.outputs(live, props)
     kept = {k for k in (*spec.CONTROL_FIELDS, spec.SECRET_INPUTS, spec.DECLARED_REGION) if props.get(k) is not None}

@@ -1,20 +1,19 @@
-"""The API's view of workspace quotas, parsed as leniently as workspaces are: nulls become
-defaults, extra fields are ignored, a missing `resource` or `quota` is a ResponseError."""
+"""The API's view of workspace quotas, read as leniently as workspaces are (`lenient`): nulls
+become defaults, extra fields are ignored, a missing `resource` or `quota` is a ResponseError."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
 
-from pydantic import Field, field_validator
-
-from .models import _Lenient, _millis
+from .lenient import MILLIS
 
 
-class QuotaItem(_Lenient):
+@dataclass(frozen=True, kw_only=True)
+class QuotaItem:
     """One quota resource of a workspace. `used_quota` is None when the quota is unlimited (-1)
     and in modify answers, which carry no usage."""
 
-    resource: str = Field(min_length=1)
+    resource: str
     quota: int
     min_quota: int | None = None
     max_quota: int | None = None
@@ -23,12 +22,7 @@ class QuotaItem(_Lenient):
     name_cn: str = ""
     unit_en: str = ""
     unit_cn: str = ""
-    update_time: int | None = None
-
-    @field_validator("update_time", mode="before")
-    @classmethod
-    def _time(cls, value: Any) -> int | None:
-        return _millis(value)
+    update_time: int | None = field(default=None, metadata=MILLIS)
 
     def allows(self, value: int) -> bool:
         """Whether `value` lies in this item's min..max (a missing bound does not limit)."""
@@ -42,10 +36,11 @@ class QuotaItem(_Lenient):
         return f"{low}..{high}"
 
 
-class QuotaList(_Lenient):
+@dataclass(frozen=True, kw_only=True)
+class QuotaList:
     """`{"quotas": [...]}`, the answer of both quota calls."""
 
-    quotas: list[QuotaItem] = Field(default_factory=list)
+    quotas: list[QuotaItem] = field(default_factory=list)
 
     def by_resource(self) -> dict[str, QuotaItem]:
         return {item.resource: item for item in self.quotas}

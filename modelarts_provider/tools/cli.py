@@ -12,6 +12,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Any
 
@@ -366,13 +367,13 @@ def _command(args: argparse.Namespace, client: ModelArtsClient) -> int:
             order=args.order,
             filter_accessible=args.accessible or None,
         )
-        print(_json([w.model_dump() for w in rows]) if args.json else _table(rows))
+        print(_json([asdict(w) for w in rows]) if args.json else _table(rows))
     elif args.command == "quotas":
         items = client.get_workspace_quotas(args.id).quotas
-        print(_json([q.model_dump() for q in items]) if args.json else _quota_table(items))
+        print(_json([asdict(q) for q in items]) if args.json else _quota_table(items))
     elif args.command == "show":
         workspace = client.get_workspace(args.id)
-        print(_json(workspace.model_dump()) if args.json else _details(workspace))
+        print(_json(asdict(workspace)) if args.json else _details(workspace))
     else:
         adopt, skipped = _adoptable(client, args.name)
         if args.format == "pulumi-import":

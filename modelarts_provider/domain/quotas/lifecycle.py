@@ -11,6 +11,7 @@ DELETING counts as restored, so the quotas and their workspace may be deleted in
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ...core import error_codes
@@ -92,7 +93,7 @@ def _apply(
         for item in answer.quotas:
             if item.resource in items:
                 items[item.resource] = item
-        items.update({r: items[r].model_copy(update={"quota": v}) for r, v in change.put.items() if r in items})
+        items.update({r: replace(items[r], quota=v) for r, v in change.put.items() if r in items})
     return outputs(workspace_id, list(items.values()), set(declared), change.originals)
 
 

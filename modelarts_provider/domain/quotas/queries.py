@@ -3,7 +3,7 @@ plugin's `getWorkspaceQuotas`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from ...api.quota_models import QuotaList
 
@@ -36,4 +36,4 @@ class GetWorkspaceQuotasResult:
 
 def quotas_result(workspace_id: str, live: QuotaList) -> GetWorkspaceQuotasResult:
     """The lookup's result from the API's answer (shared with the native function)."""
-    return GetWorkspaceQuotasResult(workspace_id, [WorkspaceQuotaInfo(**item.model_dump()) for item in live.quotas])
+    return GetWorkspaceQuotasResult(workspace_id, [WorkspaceQuotaInfo(**asdict(item)) for item in live.quotas])

@@ -419,10 +419,11 @@ def update(
         api.update_workspace(id_, workspace_body(props, include_eps=False))
         workspace = api.get_workspace(id_)
     else:
-        from ...api.models import LiveWorkspace
+        from ...api.models import LiveWorkspace, parse
 
         server = old["server_grants"] if "server_grants" in old else old.get("grants")  # older states
-        workspace = LiveWorkspace.model_validate({**old, "id": id_, "grants": server or []})
+        recorded = {**old, "id": id_, "grants": server or []}
+        workspace = parse(LiveWorkspace, recorded, f"update workspace {id_} (its recorded outputs)")
     return state(api, workspace, props)
 
 
