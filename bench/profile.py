@@ -215,7 +215,6 @@ AREAS = (  # the leaf frame's file decides where a sample's CPU went
     ("google/protobuf", "protobuf"),
     ("requests/", "requests"),
     ("urllib3/", "urllib3"),
-    ("pydantic", "pydantic"),
     ("http/client", "http.client"),
     ("json/", "json"),
     ("threading.py", "threading"),

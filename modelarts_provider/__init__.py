@@ -57,7 +57,7 @@ _LOOKUPS = frozenset(name for name in __all__ if name.startswith(("get_", "Get")
 
 
 def __getattr__(name: str) -> Any:
-    """The lookups on first use: they need requests and pydantic, which a program that only
+    """The lookups on first use: they need requests, which a program that only
     declares workspaces (and the provider process answering a preview) never loads."""
     if name in _LOOKUPS:
         from .program import lookups

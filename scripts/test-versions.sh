@@ -52,7 +52,7 @@ run_suite() { # NAME PYTHON [pytest args] -> log in $logs/NAME.log
   local name="$1" python="$2"; shift 2
   local versions
   versions="$("$python" -c 'import sys; from importlib.metadata import version as v
-print(f"Python {sys.version.split()[0]},", ", ".join(f"{n} {v(n)}" for n in ("pulumi", "pydantic", "requests")))')"
+print(f"Python {sys.version.split()[0]},", ", ".join(f"{n} {v(n)}" for n in ("pulumi", "requests")))')"
   if "$python" -m pytest -q -p no:cacheprovider tests --ignore=tests/e2e "$@" >"$logs/$name.log" 2>&1; then
     echo "unit suite on the $name versions ($versions): $(tail -n 1 "$logs/$name.log")"
   else

@@ -25,7 +25,7 @@ from ..core.errors import ModelArtsError
 from ..core.settings import SECRET_FIELDS, SOURCES, Settings, resolve
 from ..domain.workspace import lifecycle, spec
 
-if TYPE_CHECKING:  # requests and pydantic load on the first API call, not for check/diff/preview
+if TYPE_CHECKING:  # requests loads on the first API call, not for check/diff/preview
     from ..api.client import ModelArtsClient
 
 # The secret input values of the call this thread serves: kept out of progress lines and errors.

@@ -64,7 +64,7 @@ def split_id(resource_id: str) -> tuple[str | None, str]:
 
 
 def _load_http_stack() -> None:
-    """Import the API client (requests, pydantic) unless a call already has: about 0.3-0.7 s
+    """Import the API client (requests) unless a call already has: about 0.3-0.7 s
     the first time, a lookup afterwards."""
     from ..api import client  # noqa: F401
 

@@ -26,7 +26,7 @@ from ...core.waiting import poll
 from . import canonical, pairing, spec
 from .body import workspace_body
 
-if TYPE_CHECKING:  # requests and pydantic load on the first API call, not for check/diff/preview
+if TYPE_CHECKING:  # requests loads on the first API call, not for check/diff/preview
     from ...api.client import ModelArtsClient
     from ...api.models import LiveWorkspace, WorkspaceSummary
     from ...core.settings import Settings
