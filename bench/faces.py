@@ -41,6 +41,7 @@ from bench.run import (
     run_facts,
     spread,
 )
+from bench.run import KINDS as CALL_KINDS
 
 KINDS = {
     "dynamic": "workspace",
@@ -118,6 +119,15 @@ def seconds(results: Results, count: int, label: str, face: str) -> list[float]:
     return [m.seconds for m in results.get((count, label, face), [])]
 
 
+def calls_per_resource(results: Results, count: int, label: str, face: str) -> str:
+    """`POST 1, GET 0.25`: the API calls of one command per resource, by kind; `–` if not run."""
+    runs = results.get((count, label, face), [])
+    if not runs:
+        return "–"
+    per = {kind: med([m.calls[kind] for m in runs]) / count for kind in CALL_KINDS}
+    return ", ".join(f"{kind} {n:.3g}" for kind, n in per.items() if n) or "none"
+
+
 def ratio(numerator: float, denominator: float) -> str:
     return f"{numerator / denominator:.2f}" if numerator and denominator else "–"
 
@@ -190,6 +200,17 @@ def render(args: argparse.Namespace, results: Results, facts: dict[str, str], pi
                 targets.append(
                     (f"native `{label}` N=100 within 10% of dynamic or faster", f"{nat / dyn:.2f}×", nat <= 1.1 * dyn)
                 )
+    lines += [
+        "",
+        "## API calls per resource (median of the runs)",
+        "",
+        "| N | command | dynamic | native |",
+        "|---:|---|---|---|",
+    ]
+    for count in args.sizes:
+        for op in OPS:
+            cells = [calls_per_resource(results, count, op.label, face) for face in ("dynamic", "native")]
+            lines.append(f"| {count} | {op.label} | {' | '.join(cells)} |")
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|:-:|"]
     lines += [f"| {name} | {got} | {'yes' if ok else '**no**'} |" for name, got, ok in targets]
     if picture:
