@@ -376,7 +376,7 @@ def test_region_slash_id_reaches_that_regions_endpoint(
 
 
 def test_recorded_region_and_project_win_over_a_changed_default(provider: ModelArtsProvider, emu: Emulator) -> None:
-    """Issue 18 items 1-2 on the native face, through `lifecycle.Clients` like the dynamic face:
+    """Issue 18 items 1-2 on the native face, through `Clients` like the dynamic face:
     a workspace is read, updated and deleted in the project recorded in its state, whatever the
     default project says now, and the preview says where it lives."""
     checked = run(provider.check(CheckRequest(URN, {}, wire(name="pinned-ws"), b""))).inputs

@@ -16,6 +16,7 @@ from pulumi.output import Unknown
 from modelarts_provider.api.client import ModelArtsClient
 from modelarts_provider.core.errors import ConfigurationError, ModelArtsError, WorkspaceStateError
 from modelarts_provider.core.settings import Settings, resolve
+from modelarts_provider.domain.location import Clients
 from modelarts_provider.domain.workspace import lifecycle, spec
 from modelarts_provider.domain.workspace.spec import Failure
 from modelarts_provider.emulator import Emulator, EmulatorConfig, Fault
@@ -97,9 +98,9 @@ DEFAULT_PROJECT, OTHER_PROJECT = "1a" * 16, "2b" * 16
 WORKSPACE_ID = "c" * 32
 
 
-def clients(project_id: str | None = None) -> lifecycle.Clients:
+def clients(project_id: str | None = None) -> Clients:
     explicit = {"region": DEFAULT_REGION, **({"project_id": project_id} if project_id else {})}
-    return lifecycle.Clients(lambda: resolve(explicit=explicit, config={}, environ={}), ModelArtsClient)
+    return Clients(lambda: resolve(explicit=explicit, config={}, environ={}), ModelArtsClient)
 
 
 def recorded(region: str | None, project_id: str | None) -> dict[str, Any]:
@@ -140,7 +141,7 @@ def test_no_note_while_the_configuration_is_incomplete() -> None:
     def incomplete() -> Settings:
         raise ConfigurationError("no region")
 
-    located = lifecycle.Clients(incomplete, ModelArtsClient)
+    located = Clients(incomplete, ModelArtsClient)
     assert located.elsewhere(recorded(OTHER_REGION, OTHER_PROJECT), {}) is None
 
 

@@ -23,6 +23,7 @@ from pulumi.runtime.settings import get_engine
 from ..core import wire
 from ..core.errors import ModelArtsError
 from ..core.settings import SECRET_FIELDS, SOURCES, Settings, resolve
+from ..domain.location import Clients
 from ..domain.workspace import lifecycle, spec
 
 if TYPE_CHECKING:  # requests loads on the first API call, not for check/diff/preview
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # requests loads on the first API call, not for check/diff/pr
 # The secret input values of the call this thread serves: kept out of progress lines and errors.
 _CALL_SECRETS: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("call_secrets", default=frozenset())
 _REGISTRY_LOCK = threading.Lock()  # one registry entry per configuration, even when threads start together
-_REGISTRY: dict[tuple[tuple[tuple[str, str], ...], ...], lifecycle.Clients] = {}
+_REGISTRY: dict[tuple[tuple[tuple[str, str], ...], ...], Clients] = {}
 
 
 def progress(message: str) -> None:
@@ -91,7 +92,7 @@ def _new_client(settings: Settings) -> ModelArtsClient:
     return ModelArtsClient(settings)
 
 
-def locations_for(config: Mapping[str, Any]) -> lifecycle.Clients:
+def locations_for(config: Mapping[str, Any]) -> Clients:
     """The process's clients for one configuration (stack config and `HW_*` environment), created
     on first use. Kept in memory only."""
     environ = {env: os.environ[env] for _key, env in SOURCES.values() if env and env in os.environ}
@@ -100,7 +101,7 @@ def locations_for(config: Mapping[str, Any]) -> lifecycle.Clients:
         found = _REGISTRY.get(key)
         if found is None:
             given = dict(config)
-            found = _REGISTRY[key] = lifecycle.Clients(lambda: resolve(config=given, environ=environ), _new_client)
+            found = _REGISTRY[key] = Clients(lambda: resolve(config=given, environ=environ), _new_client)
     return found
 
 
@@ -136,10 +137,10 @@ class ConfiguredProvider(ResourceProvider):
                 "credentials out of the state entirely"
             )
 
-    def _locations(self) -> lifecycle.Clients:
-        """Where each workspace lives (`lifecycle.Clients`): the process's registry entry for
+    def _locations(self) -> Clients:
+        """Where each workspace lives (`Clients`): the process's registry entry for
         this provider's configuration, shared with every other dynamic provider configured alike."""
-        located: lifecycle.Clients | None = self.__dict__.get("_located")
+        located: Clients | None = self.__dict__.get("_located")
         if located is None:  # the registry lookup (environment scan, key, lock) once per provider
             located = self.__dict__["_located"] = locations_for(getattr(self, "_config", {}))
         return located

@@ -36,6 +36,7 @@ from pulumi.provider.experimental.provider import (
 from ..core import wire
 from ..core.errors import ConfigurationError
 from ..core.settings import SOURCES, resolve
+from ..domain.location import Clients
 from ..domain.workspace import lifecycle
 from . import schema
 from .quotas import QuotasHandler
@@ -102,16 +103,16 @@ class ModelArtsProvider(Provider):
         return ConfigureResponse(accept_secrets=True, supports_preview=True)
 
     @property
-    def _located(self) -> lifecycle.Clients:
+    def _located(self) -> Clients:
         """The clients of every handler, by location."""
         return self._runtime.located
 
     @_located.setter
-    def _located(self, clients: lifecycle.Clients) -> None:
+    def _located(self, clients: Clients) -> None:
         self._runtime.located = clients
 
-    def _locations(self) -> lifecycle.Clients:
-        """New clients from the current settings (`lifecycle.Clients`)."""
+    def _locations(self) -> Clients:
+        """New clients from the current settings (`Clients`)."""
         return self._runtime.locations()
 
     def _client(self, region: str | None = None) -> ModelArtsClient:

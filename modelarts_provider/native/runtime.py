@@ -23,6 +23,7 @@ from pulumi.provider.experimental.property_value import PropertyValue
 from ..core import deadline
 from ..core.errors import ModelArtsError, WorkspaceStateError
 from ..core.settings import Settings, resolve
+from ..domain.location import Clients
 from ..domain.workspace import lifecycle, spec
 from .values import camel
 
@@ -84,8 +85,8 @@ class Runtime:
         self.config = config
         self.located = self.locations()
 
-    def locations(self) -> lifecycle.Clients:
-        """Where each resource lives: the same rule as the dynamic face (`lifecycle.Clients`)."""
+    def locations(self) -> Clients:
+        """Where each resource lives: the same rule as the dynamic face (`Clients`)."""
 
         def new(settings: Settings) -> ModelArtsClient:
             from ..api.client import ModelArtsClient
@@ -93,7 +94,7 @@ class Runtime:
 
             return ModelArtsClient(settings, new_session(pool_size=self.workers))
 
-        return lifecycle.Clients(lambda: resolve(config=self.config), new)
+        return Clients(lambda: resolve(config=self.config), new)
 
     def client(self, region: str | None = None) -> ModelArtsClient:
         """The client of `region` (default: the provider's), for new resources and functions."""
