@@ -11,6 +11,7 @@ pulumi_dir="$(scripts/get-pulumi.sh | tail -n 1)"
 export PATH="$pulumi_dir:$PATH"
 
 ruff check .
+ruff format --check .
 mypy
 # The oldest and newest supported versions run beside the main suite (they mostly wait, as it
 # does): this keeps a cold CI run within its time; their result is printed at the end.

@@ -363,7 +363,6 @@ def test_password_auth_uses_one_token_for_everything(emu: Emulator) -> None:
     assert emu.counts()["IAM"] == 1
 
 
-
 def test_workspace_and_quotas_providers_share_their_clients(emu: Emulator) -> None:
     """The host unpickles each resource type's provider into its own object; both find the same
     clients (one session, one project look-up), and a stack with workspaces and their quotas
@@ -378,6 +377,7 @@ def test_workspace_and_quotas_providers_share_their_clients(emu: Emulator) -> No
     assert emu.counts()["IAM"] == 1
     other = engine_provider({**config, "modelarts:retryDeadline": "21"})  # another configuration
     assert other._client() is not workspaces._client() and quotas._client() is workspaces._client()
+
 
 def test_no_secret_in_serialized_provider_or_any_property(emu: Emulator) -> None:
     config = stack_config(emu, "password") | {"huaweicloud:secretKey": "unused-secret-key-value"}

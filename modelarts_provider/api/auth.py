@@ -211,9 +211,7 @@ class PasswordTokenAuth(Authenticator):
 
     renewable = True
 
-    def __init__(
-        self, key: tuple[str, ...], issuer: TokenIssuer, cache: TokenCache[IssuedToken] = TOKENS
-    ) -> None:
+    def __init__(self, key: tuple[str, ...], issuer: TokenIssuer, cache: TokenCache[IssuedToken] = TOKENS) -> None:
         self._key = key
         self._issuer = issuer
         self._cache = cache

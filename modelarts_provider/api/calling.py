@@ -310,4 +310,3 @@ class ApiCaller:
         if not isinstance(data, dict):
             raise ResponseError(f"{operation}: expected a JSON object, got {type(data).__name__}")
         return data
-

@@ -153,7 +153,6 @@ def test_go_example(regions: tuple[Emulator, Emulator], tmp_path: Path, plugin_a
     lifecycle(proj, north, south, "go-team")
 
 
-
 YAML_EXPLICIT_PROVIDER = """\
 name: modelarts-yaml-provider
 runtime: yaml

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from ...api.quota_models import QuotaItem, QuotaList
 
 
-
 def check(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
     """Canonical inputs, or the given ones with every rule they break."""
     props = unwrap(news)

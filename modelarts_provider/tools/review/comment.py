@@ -96,9 +96,7 @@ def _pull_request_number(env: Mapping[str, str]) -> int:
 
 
 def gitlab(env: Mapping[str, str], number: int | None = None) -> Target:
-    token = _need(
-        env, "GITLAB_API_TOKEN", "a project access token with the api scope (role Reporter)", "GITLAB_TOKEN"
-    )
+    token = _need(env, "GITLAB_API_TOKEN", "a project access token with the api scope (role Reporter)", "GITLAB_TOKEN")
     api = _need(env, "CI_API_V4_URL", "GitLab CI sets it in every job")
     project = _need(env, "CI_PROJECT_ID", "GitLab CI sets it in every job")
     iid = number if number is not None else _need(env, "CI_MERGE_REQUEST_IID", "run it in a merge request pipeline")
