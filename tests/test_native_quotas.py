@@ -68,6 +68,16 @@ def test_requests_are_routed_by_type_and_names_translated_only_for_our_fields() 
     assert sdk.translate_output_property("minQuota") == "min_quota"
 
 
+def test_secret_quotas_keep_every_output_derived_from_them_secret(provider: ModelArtsProvider) -> None:
+    """`originalQuotas` and `allQuotas` carry the declared values too: with `quotas` secret they
+    are secret in the state; what is not derived from a secret input stays plain."""
+    inputs = wire({"workspace_id": "0", "quotas": {GPU: 20}}, {"quotas"})
+    created = run(provider.create(CreateRequest(URN, inputs, 0.0, False)))
+    secret = {k for k, v in created.properties.items() if v.contains_secret()}
+    assert secret == {"quotas", "originalQuotas", "allQuotas"}
+    run(provider.delete(DeleteRequest(URN, "0", created.properties, timeout=0.0)))
+
+
 def test_check_names_fields_in_camel_case_and_keeps_quota_names(provider: ModelArtsProvider, emu: Emulator) -> None:
     good = run(provider.check(CheckRequest(URN, {}, wire({"workspace_id": "0", "quotas": {GPU: 600}}), b"")))
     assert not good.failures and good.inputs is not None and set(good.inputs["quotas"].value) == {GPU}

@@ -35,6 +35,22 @@ _REGISTRY_LOCK = threading.Lock()  # one registry entry per configuration, even 
 _REGISTRY: dict[tuple[tuple[tuple[str, str], ...], ...], Clients] = {}
 
 
+# The protocol's marker of a secret value, which the engine keeps on a dynamic provider's outputs.
+_SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+
+
+def secret_derived(outs: dict[str, Any], derived: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+    """Pulumi strips secrets before they reach a dynamic provider and marks secret again only
+    outputs named like a secret input; the outputs derived from one under another name
+    (`derived`: `server_grants` from `grants`, `all_quotas` from `quotas`) are returned marked
+    secret here, by the list of secret inputs the program sent (`spec.SECRET_INPUTS`)."""
+    for key in spec.secret_inputs(outs):
+        for name in derived.get(key, ()):
+            if name in outs:
+                outs[name] = {**_SECRET_SIG, "value": outs[name]}
+    return outs
+
+
 def progress(message: str) -> None:
     """A progress line in the CLI output. The provider process has no engine connection, so
     pulumi.log.info falls back to print(), which writes the text and the newline separately:

@@ -9,7 +9,9 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from ..domain.quotas import spec as quota_spec
+from ..domain.workspace.spec import SECRET_INPUTS
 from ..program.quotas import WorkspaceQuotasFace
+from ..program.workspace import secret_inputs
 from .quotas_provider import WorkspaceQuotasProvider
 
 
@@ -23,6 +25,7 @@ class WorkspaceQuotas(WorkspaceQuotasFace, Resource, module="modelarts", name="W
     """
 
     def _register(self, resource_name: str, props: dict[str, Any], opts: pulumi.ResourceOptions | None) -> None:
+        props[SECRET_INPUTS] = secret_inputs(props)
         for key in quota_spec.INPUT_FIELDS + quota_spec.OUTPUT_FIELDS:
             props.setdefault(key, None)
         Resource.__init__(self, WorkspaceQuotasProvider(), resource_name, props, opts)

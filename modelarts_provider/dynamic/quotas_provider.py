@@ -10,7 +10,8 @@ from typing import Any
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from ..domain.quotas import lifecycle as quota_lifecycle
-from .base import ConfiguredProvider, one_line_errors
+from ..domain.quotas import spec as quota_spec
+from .base import ConfiguredProvider, one_line_errors, secret_derived
 
 
 class WorkspaceQuotasProvider(ConfiguredProvider):
@@ -31,16 +32,21 @@ class WorkspaceQuotasProvider(ConfiguredProvider):
 
     @one_line_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
-        return CreateResult(*quota_lifecycle.create(self._client({"region": props.get("region")}), props))
+        id_, outs = quota_lifecycle.create(self._client({"region": props.get("region")}), props)
+        return CreateResult(id_, secret_derived(outs, quota_spec.DERIVED_OUTPUTS))
 
     @one_line_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         found = quota_lifecycle.read(self._client(props), id_, props)
-        return ReadResult("", {}) if found is None else ReadResult(*found)
+        if found is None:
+            return ReadResult("", {})
+        id_, outs, inputs = found
+        return ReadResult(id_, secret_derived(outs, quota_spec.DERIVED_OUTPUTS), inputs)
 
     @one_line_errors
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(quota_lifecycle.update(self._client(olds), olds, news))
+        outs = quota_lifecycle.update(self._client(olds), olds, news)
+        return UpdateResult(secret_derived(outs, quota_spec.DERIVED_OUTPUTS))
 
     @one_line_errors
     def delete(self, id_: str, props: dict[str, Any]) -> None:

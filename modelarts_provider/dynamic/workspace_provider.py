@@ -14,24 +14,10 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 from ..core import wire
 from ..core.settings import default_enterprise_project
 from ..domain.workspace import lifecycle, spec
-from .base import ConfiguredProvider, one_line_errors, progress
-
-# The protocol's marker of a secret value, which the engine keeps on a dynamic provider's outputs.
-_SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+from .base import ConfiguredProvider, one_line_errors, progress, secret_derived
 
 # the dynamic host: no URN, no engine timeouts, no partial state (a failed create leaves nothing)
 _CALL = lifecycle.Call(progress=lambda message: progress(message))
-
-
-def _secret_derived(outs: dict[str, Any]) -> dict[str, Any]:
-    """Pulumi strips secrets before they reach a dynamic provider and marks secret again only
-    outputs named like a secret input; the outputs derived from one under another name
-    (`server_grants` from `grants`) are returned marked secret here."""
-    for key in spec.secret_inputs(outs):
-        for derived in spec.DERIVED_OUTPUTS.get(key, ()):
-            if derived in outs:
-                outs[derived] = {**_SECRET_SIG, "value": outs[derived]}
-    return outs
 
 
 class WorkspaceProvider(ConfiguredProvider):
@@ -62,7 +48,7 @@ class WorkspaceProvider(ConfiguredProvider):
     @one_line_errors
     def create(self, props: dict[str, Any]) -> CreateResult:
         id_, outs = lifecycle.create(self._client({"region": wire.unwrap(props).get("region")}), props, _CALL)
-        return CreateResult(id_, _secret_derived(outs))
+        return CreateResult(id_, secret_derived(outs, spec.DERIVED_OUTPUTS))
 
     @one_line_errors
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -70,11 +56,13 @@ class WorkspaceProvider(ConfiguredProvider):
         if found is None:
             return ReadResult("", {})
         id_, outs, inputs = found
-        return ReadResult(id_, _secret_derived(outs), inputs)
+        return ReadResult(id_, secret_derived(outs, spec.DERIVED_OUTPUTS), inputs)
 
     @one_line_errors
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(_secret_derived(lifecycle.update(self._client(olds), id_, olds, news, _CALL)))
+        return UpdateResult(
+            secret_derived(lifecycle.update(self._client(olds), id_, olds, news, _CALL), spec.DERIVED_OUTPUTS)
+        )
 
     @one_line_errors
     def delete(self, id_: str, props: dict[str, Any]) -> None:

@@ -50,7 +50,7 @@ def from_engine(values: Mapping[str, PropertyValue]) -> dict[str, Any]:
 
 def to_engine(values: Mapping[str, Any], secrets: Collection[str] = ()) -> dict[str, PropertyValue]:
     """The lifecycle's plain dict to wire values; a map derived from a secret one stays secret."""
-    return wire_map(values, derived_secrets(values, secrets), quota_spec.FIELD)
+    return wire_map(values, derived_secrets(values, secrets, quota_spec.DERIVED_OUTPUTS), quota_spec.FIELD)
 
 
 class QuotasHandler:

@@ -67,11 +67,13 @@ def secret_fields(values: Mapping[str, PropertyValue]) -> set[str]:
     return {snake(k) for k, v in values.items() if v.contains_secret()}
 
 
-def derived_secrets(values: Mapping[str, Any], secret_inputs: Collection[str]) -> set[str]:
-    """The fields to keep secret: a secret input, and an output derived from one, named like it
-    or ending in `_<input>` (`server_grants` of a secret `grants`, `original_quotas` of a secret
-    `quotas`)."""
-    return {k for k in values if any(k == s or k.endswith("_" + s) for s in secret_inputs)}
+def derived_secrets(
+    values: Mapping[str, Any], secret_inputs: Collection[str], derived: Mapping[str, tuple[str, ...]]
+) -> set[str]:
+    """The fields to keep secret: a secret input, the output of the same name, and the outputs
+    the resource's spec declares derived from it (`DERIVED_OUTPUTS`: `server_grants` of a secret
+    `grants`, `all_quotas` of a secret `quotas`), the same rule as the dynamic face's."""
+    return {k for k in values if k in secret_inputs or any(k in derived.get(s, ()) for s in secret_inputs)}
 
 
 def from_plain(value: Any, secret: bool = False, keep_keys: bool = False) -> PropertyValue:

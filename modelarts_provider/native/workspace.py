@@ -41,7 +41,7 @@ def _public(props: Mapping[str, Any]) -> dict[str, Any]:
 
 def _answer(outputs: Mapping[str, Any], secret_inputs: set[str]) -> dict[str, PropertyValue]:
     public = _public(outputs)
-    return wire_map(public, derived_secrets(public, secret_inputs), spec.FIELD)
+    return wire_map(public, derived_secrets(public, secret_inputs, spec.DERIVED_OUTPUTS), spec.FIELD)
 
 
 class WorkspaceHandler:

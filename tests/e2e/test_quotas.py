@@ -115,6 +115,18 @@ DEFAULT_QUOTAS = {
 }
 
 
+def assert_derived_quotas_secret(exported: str, resource: str) -> None:
+    """Secret `quotas` (a secret Output): every output that carries their values, the quotas, the
+    values before Pulumi and the whole catalogue, is encrypted in the state."""
+    found = [r for r in json.loads(exported)["deployment"]["resources"] if r["urn"].endswith(f"::{resource}")]
+    assert len(found) == 1, resource
+    outputs = found[0]["outputs"]
+    derived = [k for k in outputs if k.lower().replace("_", "") in ("quotas", "originalquotas", "allquotas")]
+    assert len(derived) == 3, sorted(outputs)
+    for key in derived:
+        assert "ciphertext" in json.dumps(outputs[key]), f"{key} of {resource} is in the state in plain text"
+
+
 def live_id(emu: Emulator, name: str) -> str:
     return next(w["id"] for w in emu.workspaces() if w["name"] == name and w["status"] != "DELETING")
 
@@ -148,6 +160,7 @@ class TestQuotaStack:
         assert outputs["team-quotas_shown"] == len(emu.workspace_quotas(team))
         state = project.export(show_secrets=True)
         assert "used_quota" not in state and "usedQuota" not in state  # usage changes all the time
+        assert_derived_quotas_secret(project.export(), "default-quotas")
         native = project.face == "native"
         assert ("modelarts:index:WorkspaceQuotas" if native else "dynamic/modelarts:WorkspaceQuotas") in state
         STATE["team"] = team

@@ -19,7 +19,7 @@ from ...core.errors import ApiError, ModelArtsError, NotFoundError
 from ...core.wire import has_unknown, is_unknown, unwrap
 from ..workspace.canonical import region_changed
 from ..workspace.lifecycle import Plan, located
-from ..workspace.spec import DECLARED_REGION, Failure
+from ..workspace.spec import DECLARED_REGION, SECRET_INPUTS, Failure, secret_inputs
 from . import spec as quota_spec
 
 if TYPE_CHECKING:
@@ -71,9 +71,11 @@ def update(api: ModelArtsClient, olds: Mapping[str, Any], news: Mapping[str, Any
 
 def _located(api: ModelArtsClient, declared: Mapping[str, Any], outs: dict[str, Any]) -> dict[str, Any]:
     """The outputs pinned to the region and project of the client that did the work (read,
-    update and delete use them), with the marker of a declared region."""
+    update and delete use them), with the markers of a declared region and of secret inputs."""
     if declared.get(DECLARED_REGION):
         outs[DECLARED_REGION] = True
+    if secret_inputs(declared):
+        outs[SECRET_INPUTS] = sorted(secret_inputs(declared))
     return located(api, outs)
 
 
@@ -127,6 +129,8 @@ def read(api: ModelArtsClient, id_: str, props: Mapping[str, Any]) -> tuple[str,
     inputs: dict[str, Any] = {"workspace_id": id_, "quotas": outs["quotas"]}
     if old.get(DECLARED_REGION):
         inputs.update({"region": outs["region"], DECLARED_REGION: True})
+    if SECRET_INPUTS in outs:
+        inputs[SECRET_INPUTS] = outs[SECRET_INPUTS]
     return id_, outs, inputs
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...core.wire import is_unknown
 from ..fields import Field, Kind, Role, names
-from ..workspace.spec import DECLARED_REGION, RULES, Failure
+from ..workspace.spec import DECLARED_REGION, RULES, SECRET_INPUTS, Failure, secret_inputs
 
 if TYPE_CHECKING:
     from ...api.quota_models import QuotaItem, QuotaList
@@ -47,6 +47,8 @@ FIELDS: tuple[Field, ...] = (
 FIELD = {f.name: f for f in FIELDS}
 REQUIRED_INPUTS = ("workspace_id", "quotas")
 INPUT_FIELDS = tuple(f.name for f in FIELDS if f.declared)
+# Outputs that carry the declared quota values: secret whenever `quotas` holds a secret.
+DERIVED_OUTPUTS = {"quotas": ("original_quotas", "all_quotas")}
 OUTPUT_FIELDS = names(FIELDS, Role.OUTPUT)
 
 
@@ -136,6 +138,8 @@ def normalize(props: Mapping[str, Any]) -> dict[str, Any]:
         }
     if props.get("region") is not None or props.get(DECLARED_REGION):
         out[DECLARED_REGION] = True  # a refresh then keeps `region` in the inputs, and only then
+    if secret_inputs(props):  # the dynamic face's list of secret inputs (`workspace.spec.SECRET_INPUTS`)
+        out[SECRET_INPUTS] = sorted(secret_inputs(props))
     return out
 
 
