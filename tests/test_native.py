@@ -161,6 +161,21 @@ def test_config_numbers_must_be_whole(provider: ModelArtsProvider) -> None:
     assert not good.failures
 
 
+def test_outputs_derived_from_a_secret_input_are_secret_by_the_declared_map() -> None:
+    """`spec.DERIVED_OUTPUTS`, not a guess by name: a secret `grants` hides `server_grants`, a
+    secret `enterprise_project_id` its name; a secret `name` hides no other output."""
+    from modelarts_provider.native.values import derived_secrets
+
+    outs = {"name": "n", "grants": [], "server_grants": [], "enterprise_project_id": "0"}
+    outs |= {"enterprise_project_name": "default", "status": "NORMAL"}
+    assert derived_secrets(outs, {"grants"}, spec.DERIVED_OUTPUTS) == {"grants", "server_grants"}
+    assert derived_secrets(outs, {"enterprise_project_id"}, spec.DERIVED_OUTPUTS) == {
+        "enterprise_project_id",
+        "enterprise_project_name",
+    }
+    assert derived_secrets(outs, {"name"}, spec.DERIVED_OUTPUTS) == {"name"}
+
+
 def test_check_keeps_secrets_and_names_fields_in_camel_case(provider: ModelArtsProvider) -> None:
     news = wire(name="native-ws", description=pv("hush", secret=True), authType="internal", grants=[{"userName": "a"}])
     checked = run(provider.check(CheckRequest(URN, {}, news, b"")))
