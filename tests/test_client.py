@@ -236,6 +236,40 @@ def test_unreachable_endpoint_is_a_transport_error_at_the_deadline() -> None:
     assert "gave up after" in str(info.value) and "deadline 1s: modelarts:retryDeadline" in str(info.value)
 
 
+def test_a_connection_the_deadline_cut_before_it_was_made_sent_nothing() -> None:
+    """A listener whose backlog is full never completes the handshake: the deadline ends the
+    connect, and the create is known not to have left (no `maybe_applied`, no name look-up)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    waiting = []
+    try:
+        for _ in range(4):  # fill the accept queue; nothing ever accepts
+            pending = socket.socket()
+            pending.setblocking(False)
+            pending.connect_ex(("127.0.0.1", port))
+            waiting.append(pending)
+        url = f"http://127.0.0.1:{port}"
+        env = {
+            "HW_REGION_NAME": "cn-north-4",
+            "HW_MODELARTS_ENDPOINT": url,
+            "HW_AUTH_URL": f"{url}/v3",
+            "HW_ACCESS_KEY": "AK0000000000000000",
+            "HW_SECRET_KEY": "not-a-real-secret",
+            "HW_PROJECT_ID": "0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e",
+            "HW_MODELARTS_RETRY_DEADLINE": "1",
+        }
+        with timed() as took, pytest.raises(TransportError) as info:
+            ModelArtsClient(resolve(environ=env)).create_workspace({"name": "never-connected"})
+        assert not info.value.maybe_applied, str(info.value)
+        assert took[0] < 1.0 + SLACK
+    finally:
+        for pending in waiting:
+            pending.close()
+        listener.close()
+
+
 def test_a_post_that_was_never_sent_is_repeated_until_the_endpoint_answers() -> None:
     """Connection refused means nothing reached the server, so even a create is repeated."""
     probe = socket.create_server(("127.0.0.1", 0))

@@ -289,9 +289,10 @@ def exchange(
     except requests.exceptions.ContentDecodingError:
         raise BadAnswer(f"the answer from {host} could not be decoded") from None
     except (requests.RequestException, urllib3.exceptions.HTTPError, HTTPException, OSError, ValueError) as exc:
-        if watch.fired:
+        failure = _no_answer(exc, host)
+        if watch.fired and not failure.not_sent:  # a connection the deadline cut before it was made sent nothing
             raise NoAnswer(f"no complete answer from {host} within the deadline", not_sent=False) from None
-        raise _no_answer(exc, host) from None
+        raise failure from None
     finally:
         watch.end()
         _current.watch = outer
